@@ -1,0 +1,424 @@
+"""Search-space distributions and their two representations.
+
+A parameter has an *external* representation (what the objective sees: a float, an int, a
+category) and an *internal* one (always a float, what samplers and storages work with). For
+numbers the two are the same value; for categories the internal value is the index of the
+choice.
+"""
+
+from __future__ import annotations
+
+import abc
+import decimal
+import json
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any, Union
+
+from hpo.exceptions import HpoWarning
+
+CategoricalChoiceType = Union[None, bool, int, float, str]
+
+__all__ = [
+    "BaseDistribution",
+    "CategoricalChoiceType",
+    "CategoricalDistribution",
+    "FloatDistribution",
+    "IntDistribution",
+    "check_distribution_compatibility",
+    "distribution_to_json",
+    "json_to_distribution",
+]
+
+
+class BaseDistribution(abc.ABC):
+    """The interface of every distribution.
+
+    Distributions are immutable values: two distributions with the same attributes are equal
+    and hash alike.
+    """
+
+    @abc.abstractmethod
+    def to_external_repr(self, param_value_in_internal_repr: float) -> Any:
+        """Convert an internal (float) value to what the objective sees."""
+
+    @abc.abstractmethod
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
+        """Convert an objective-facing value to its internal float."""
+
+    @abc.abstractmethod
+    def single(self) -> bool:
+        """Return whether the distribution holds exactly one value."""
+
+    @abc.abstractmethod
+    def _contains(self, param_value_in_internal_repr: float) -> bool:
+        """Return whether an internal value lies in the distribution."""
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseDistribution) or type(self) is not type(other):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *sorted(self._hash_items())))
+
+    def _hash_items(self) -> list[tuple[str, Any]]:
+        return [(k, v) for k, v in self.__dict__.items()]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _grid_high(low: float, high: float, step: float) -> float:
+    """Return the largest value of the grid ``low + k * step`` that does not exceed ``high``."""
+    # Decimal arithmetic keeps steps such as 0.1 from drifting by one grid point.
+    d_low, d_high, d_step = (decimal.Decimal(str(v)) for v in (low, high, step))
+    n_steps = (d_high - d_low) // d_step
+    return float(d_low + n_steps * d_step)
+
+
+def _warn_high_adjusted(low: float, high: float, step: float, new_high: float) -> None:
+    warnings.warn(
+        f"high={high} is not on the grid low={low} + k * step={step}; "
+        f"it was lowered to {new_high}.",
+        HpoWarning,
+        stacklevel=4,
+    )
+
+
+class FloatDistribution(BaseDistribution):
+    """A float in ``[low, high]``, uniform on a linear or a log scale, or on a step grid.
+
+    Parameters
+    ----------
+    low, high:
+        The bounds, both included. ``low`` must not exceed ``high``.
+    log:
+        Sample on a log scale; needs ``low > 0`` and no ``step``.
+    step:
+        Restrict values to ``low + k * step``. ``high`` is lowered to the grid if needed.
+
+    Raises
+    ------
+    ValueError
+        For ``low > high``, ``log`` with ``low <= 0``, ``log`` together with ``step``, or
+        ``step <= 0``.
+
+    Example
+    -------
+    >>> FloatDistribution(0.0, 1.0, step=0.25).single()
+    False
+    """
+
+    def __init__(
+        self, low: float, high: float, log: bool = False, step: float | None = None
+    ) -> None:
+        if log and step is not None:
+            raise ValueError(
+                f"log=True and step={step} cannot be used together; choose one of them."
+            )
+        if step is not None and not step > 0:
+            raise ValueError(f"step={step} must be > 0.")
+        if not low <= high:
+            raise ValueError(f"low={low} > high={high}.")
+        if log and low <= 0.0:
+            raise ValueError(f"low={low} must be > 0 when log=True.")
+        if step is not None:
+            new_high = _grid_high(low, high, step)
+            if not math.isclose(new_high, high, rel_tol=0.0, abs_tol=1e-12 * max(1, abs(high))):
+                _warn_high_adjusted(low, high, step, new_high)
+            high = new_high if new_high <= high else high
+        self.low = float(low)
+        self.high = float(high)
+        self.log = bool(log)
+        self.step = None if step is None else float(step)
+
+    def single(self) -> bool:
+        if self.step is None:
+            return self.low == self.high
+        return self.low == self.high or self.high - self.low < self.step
+
+    def _contains(self, param_value_in_internal_repr: float) -> bool:
+        value = param_value_in_internal_repr
+        if not self.low <= value <= self.high:
+            return False
+        if self.step is None:
+            return True
+        k = (value - self.low) / self.step
+        return abs(k - round(k)) < 1e-8
+
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
+        try:
+            value = float(param_value_in_external_repr)
+        except (TypeError, ValueError) as e:
+            raise ValueError(
+                f"{param_value_in_external_repr!r} is not a number for {self!r}."
+            ) from e
+        if math.isnan(value):
+            raise ValueError(f"NaN is not a valid value for {self!r}.")
+        return value
+
+    def to_external_repr(self, param_value_in_internal_repr: float) -> float:
+        return float(param_value_in_internal_repr)
+
+
+class IntDistribution(BaseDistribution):
+    """An integer in ``[low, high]``, uniform on a linear or log scale, or on a step grid.
+
+    Parameters
+    ----------
+    low, high:
+        The bounds, both included.
+    log:
+        Sample on a log scale; needs ``low >= 1`` and ``step == 1``.
+    step:
+        Restrict values to ``low + k * step``. ``high`` is lowered to the grid if needed.
+
+    Raises
+    ------
+    ValueError
+        For ``low > high``, ``log`` with ``low < 1``, ``log`` with ``step != 1``, or
+        ``step <= 0``.
+
+    Example
+    -------
+    >>> IntDistribution(1, 10, step=3).high
+    10
+    """
+
+    def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
+        if log and step != 1:
+            raise ValueError(
+                f"log=True and step={step} cannot be used together; use step=1 with log=True."
+            )
+        if not step > 0:
+            raise ValueError(f"step={step} must be > 0.")
+        if not low <= high:
+            raise ValueError(f"low={low} > high={high}.")
+        if log and low < 1:
+            raise ValueError(f"low={low} must be >= 1 when log=True.")
+        low_i, high_i, step_i = int(low), int(high), int(step)
+        if (low_i, high_i, step_i) != (low, high, step):
+            raise ValueError(
+                f"low={low}, high={high} and step={step} must be integers for an int parameter."
+            )
+        new_high = low_i + (high_i - low_i) // step_i * step_i
+        if new_high != high_i:
+            _warn_high_adjusted(low_i, high_i, step_i, new_high)
+        self.low = low_i
+        self.high = new_high
+        self.log = bool(log)
+        self.step = step_i
+
+    def single(self) -> bool:
+        return self.low == self.high
+
+    def _contains(self, param_value_in_internal_repr: float) -> bool:
+        value = param_value_in_internal_repr
+        if not self.low <= value <= self.high:
+            return False
+        return (value - self.low) % self.step == 0
+
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
+        try:
+            value = float(param_value_in_external_repr)
+        except (TypeError, ValueError) as e:
+            raise ValueError(
+                f"{param_value_in_external_repr!r} is not a number for {self!r}."
+            ) from e
+        if math.isnan(value):
+            raise ValueError(f"NaN is not a valid value for {self!r}.")
+        return value
+
+    def to_external_repr(self, param_value_in_internal_repr: float) -> int:
+        return int(round(param_value_in_internal_repr))
+
+
+_CHOICE_TYPES = (type(None), bool, int, float, str)
+
+
+class CategoricalDistribution(BaseDistribution):
+    """One of a fixed sequence of choices.
+
+    Parameters
+    ----------
+    choices:
+        A non-empty sequence. Choices of type None, bool, int, float or str can be stored in
+        every storage; other types work in memory only and trigger a warning.
+
+    Raises
+    ------
+    ValueError
+        If ``choices`` is empty.
+
+    Example
+    -------
+    >>> CategoricalDistribution(["adam", "sgd"]).to_internal_repr("sgd")
+    1.0
+    """
+
+    def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
+        if isinstance(choices, str) or not isinstance(choices, Sequence):
+            raise ValueError(f"choices must be a sequence such as a list or tuple, got {choices!r}.")
+        if len(choices) == 0:
+            raise ValueError("choices must contain at least one element; got an empty sequence.")
+        for choice in choices:
+            if not isinstance(choice, _CHOICE_TYPES):
+                warnings.warn(
+                    f"Choice {choice!r} is of type {type(choice).__name__}; only None, bool, "
+                    "int, float and str can be kept in a database storage.",
+                    HpoWarning,
+                    stacklevel=2,
+                )
+        self.choices: tuple[CategoricalChoiceType, ...] = tuple(choices)
+
+    def single(self) -> bool:
+        return len(self.choices) == 1
+
+    def _contains(self, param_value_in_internal_repr: float) -> bool:
+        index = int(param_value_in_internal_repr)
+        return 0 <= index < len(self.choices) and index == param_value_in_internal_repr
+
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
+        value = param_value_in_external_repr
+        for index, choice in enumerate(self.choices):
+            if _same_choice(choice, value):
+                return float(index)
+        raise ValueError(f"{value!r} is not among the choices {list(self.choices)!r}.")
+
+    def to_external_repr(self, param_value_in_internal_repr: float) -> CategoricalChoiceType:
+        return self.choices[int(param_value_in_internal_repr)]
+
+    def _hash_items(self) -> list[tuple[str, Any]]:
+        return [("choices", tuple(map(repr, self.choices)))]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CategoricalDistribution):
+            return NotImplemented
+        return len(self.choices) == len(other.choices) and all(
+            _same_choice(a, b) and type(a) is type(b) for a, b in zip(self.choices, other.choices)
+        )
+
+    def __hash__(self) -> int:
+        return super().__hash__()
+
+
+def _same_choice(a: Any, b: Any) -> bool:
+    # True == 1 in Python, but a bool choice and an int choice are different categories.
+    if isinstance(a, bool) != isinstance(b, bool):
+        return False
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - arbitrary user objects may not compare
+        return a is b
+
+
+_DISTRIBUTION_CLASSES: dict[str, type[BaseDistribution]] = {
+    "FloatDistribution": FloatDistribution,
+    "IntDistribution": IntDistribution,
+    "CategoricalDistribution": CategoricalDistribution,
+}
+
+
+def distribution_to_json(dist: BaseDistribution) -> str:
+    """Serialize a distribution to a JSON string.
+
+    Parameters
+    ----------
+    dist:
+        The distribution.
+
+    Returns
+    -------
+    str
+        ``{"name": <class name>, "attributes": {...}}``.
+
+    Raises
+    ------
+    ValueError
+        If ``dist`` is not one of hpo's distributions.
+    """
+    name = type(dist).__name__
+    if name not in _DISTRIBUTION_CLASSES:
+        raise ValueError(f"Cannot serialize unknown distribution type {name}.")
+    return json.dumps({"name": name, "attributes": dist._asdict()})
+
+
+def json_to_distribution(json_str: str) -> BaseDistribution:
+    """Deserialize a distribution written by :func:`distribution_to_json`.
+
+    The legacy names ``UniformDistribution``, ``LogUniformDistribution``,
+    ``DiscreteUniformDistribution``, ``IntUniformDistribution`` and ``IntLogUniformDistribution``
+    are read as the equivalent float or int distribution.
+
+    Raises
+    ------
+    ValueError
+        If the text is not JSON or names an unknown distribution.
+    """
+    try:
+        loaded = json.loads(json_str)
+        name = loaded["name"]
+        attrs = dict(loaded["attributes"])
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ValueError(f"Not a distribution in JSON: {json_str!r}.") from e
+    with warnings.catch_warnings():
+        # A stored distribution is already on its grid; do not warn again on load.
+        warnings.simplefilter("ignore", HpoWarning)
+        if name == "CategoricalDistribution":
+            return CategoricalDistribution(attrs["choices"])
+        if name in _DISTRIBUTION_CLASSES:
+            return _DISTRIBUTION_CLASSES[name](**attrs)
+        if name == "UniformDistribution":
+            return FloatDistribution(attrs["low"], attrs["high"])
+        if name == "LogUniformDistribution":
+            return FloatDistribution(attrs["low"], attrs["high"], log=True)
+        if name == "DiscreteUniformDistribution":
+            return FloatDistribution(attrs["low"], attrs["high"], step=attrs["q"])
+        if name == "IntUniformDistribution":
+            return IntDistribution(attrs["low"], attrs["high"], step=attrs.get("step", 1))
+        if name == "IntLogUniformDistribution":
+            return IntDistribution(attrs["low"], attrs["high"], log=True)
+    raise ValueError(f"Unknown distribution name {name!r} in {json_str!r}.")
+
+
+def check_distribution_compatibility(
+    dist_old: BaseDistribution, dist_new: BaseDistribution
+) -> None:
+    """Check that two distributions may be used for the same parameter name.
+
+    Ranges may differ between trials; the kind of distribution, its scale and (for categories)
+    its choices may not.
+
+    Raises
+    ------
+    ValueError
+        If the distributions are of different kinds, differ in ``log``, or are categorical with
+        different choices.
+    """
+    if type(dist_old) is not type(dist_new):
+        raise ValueError(
+            f"Cannot use {type(dist_new).__name__} for a parameter already defined as "
+            f"{type(dist_old).__name__}."
+        )
+    if isinstance(dist_old, (FloatDistribution, IntDistribution)):
+        assert isinstance(dist_new, (FloatDistribution, IntDistribution))
+        if dist_old.log != dist_new.log:
+            raise ValueError(
+                f"Cannot change log={dist_old.log} to log={dist_new.log} for the same parameter."
+            )
+        return
+    if dist_old != dist_new:
+        assert isinstance(dist_old, CategoricalDistribution)
+        assert isinstance(dist_new, CategoricalDistribution)
+        raise ValueError(
+            f"Cannot change the choices {list(dist_old.choices)!r} to "
+            f"{list(dist_new.choices)!r} for the same parameter."
+        )

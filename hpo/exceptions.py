@@ -1,0 +1,58 @@
+"""Exceptions raised by hpo.
+
+Every error hpo raises on purpose derives from :class:`HpoError`, which is also exported as
+``OptunaError`` so that ``except optuna.exceptions.OptunaError`` keeps working for code that
+imports ``hpo as optuna``.
+"""
+
+from __future__ import annotations
+
+
+class HpoError(Exception):
+    """Base class of hpo's own errors."""
+
+
+OptunaError = HpoError
+
+
+class TrialPruned(HpoError):
+    """Raised by an objective to tell the study that the trial was stopped early.
+
+    Example
+    -------
+    >>> import hpo
+    >>> def objective(trial):
+    ...     for step in range(10):
+    ...         trial.report(float(step), step)
+    ...         if trial.should_prune():
+    ...             raise hpo.TrialPruned()
+    ...     return 0.0
+    """
+
+
+class CLIUsageError(HpoError):
+    """Raised when the command line interface is used incorrectly."""
+
+
+class StorageInternalError(HpoError):
+    """Raised when a storage fails in a way that is not the caller's fault."""
+
+
+class DuplicatedStudyError(HpoError):
+    """Raised when a study is created with a name that already exists in the storage."""
+
+
+class UpdateFinishedTrialError(HpoError, RuntimeError):
+    """Raised when a finished (COMPLETE, PRUNED or FAIL) trial is modified."""
+
+
+class StorageVersionError(HpoError):
+    """Raised when a database was written by an older or newer schema version of hpo."""
+
+
+class HpoWarning(UserWarning):
+    """Base class of the warnings hpo emits."""
+
+
+class ExperimentalWarning(HpoWarning):
+    """Emitted when an experimental feature is used."""

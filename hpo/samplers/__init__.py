@@ -1,0 +1,6 @@
+"""Samplers: where parameter values come from."""
+
+from hpo.samplers._base import BaseSampler
+from hpo.samplers._random import RandomSampler
+
+__all__ = ["BaseSampler", "RandomSampler"]

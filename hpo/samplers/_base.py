@@ -1,0 +1,68 @@
+"""The sampler interface."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from hpo.distributions import BaseDistribution
+from hpo.trial import FrozenTrial, TrialState
+
+if TYPE_CHECKING:
+    from hpo.study import Study
+
+
+class BaseSampler(abc.ABC):
+    """Propose parameter values for trials.
+
+    A sampler works in two ways. *Relative* sampling proposes values for a whole search space
+    at once, when a trial starts (``infer_relative_search_space`` then ``sample_relative``).
+    *Independent* sampling proposes one parameter when the objective asks for it and the
+    relative proposal does not cover it (``sample_independent``). A sampler reads past trials
+    only through ``study.get_trials(deepcopy=False, states=...)``.
+    """
+
+    def infer_relative_search_space(
+        self, study: Study, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        """Return the parameters to sample jointly for ``trial``; empty for none (default)."""
+        return {}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        """Return joint proposals (external representation) for ``search_space``."""
+        return {}
+
+    @abc.abstractmethod
+    def sample_independent(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
+    ) -> Any:
+        """Return a value (external representation) for one parameter."""
+
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        """Hook called when a trial starts, before any sampling."""
+
+    def after_trial(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        """Hook called when a trial finishes, before its state is stored."""
+
+    def reseed_rng(self) -> None:
+        """Draw a fresh seed, so that copies of a sampler in threads diverge."""
+
+    def _raise_error_if_multi_objective(self, study: Study) -> None:
+        if len(study.directions) > 1:
+            raise ValueError(f"{type(self).__name__} does not support multi-objective studies.")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"

@@ -1,0 +1,240 @@
+"""The storage contract.
+
+A storage is the only part of hpo that knows how studies and trials are kept. Study and Trial
+talk to it through these methods alone, and one contract test suite
+(``tests/storages/test_storage_contract.py``) runs against every implementation.
+
+Rules every implementation follows:
+
+* Unknown study or trial identifiers and unknown study names raise :class:`KeyError`.
+* Creating a study whose name exists raises :class:`~hpo.exceptions.DuplicatedStudyError`.
+* Any change to a finished (COMPLETE, PRUNED, FAIL) trial raises
+  :class:`~hpo.exceptions.UpdateFinishedTrialError`; the stored trial is left unchanged.
+* Trial numbers within a study are ``0, 1, 2, ...`` in creation order, unique even when many
+  processes create trials at the same time.
+* ``set_trial_state_values(trial_id, RUNNING)`` on a WAITING trial is atomic: of several
+  callers exactly one gets ``True``; the others get ``False``.
+* A parameter name keeps one kind of distribution within a study:
+  :func:`~hpo.distributions.check_distribution_compatibility` is enforced across trials.
+* Objective and intermediate values keep ``inf``, ``-inf`` (and NaN for intermediate values)
+  exactly; datetimes are timezone-aware UTC.
+* Returned trials are in ascending number order. With ``deepcopy=False`` the caller must treat
+  them as read-only.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Container, Sequence
+from typing import Any
+
+from hpo._frozen_study import FrozenStudy
+from hpo._study_direction import StudyDirection
+from hpo.distributions import BaseDistribution
+from hpo.exceptions import UpdateFinishedTrialError
+from hpo.trial import FrozenTrial, TrialState
+
+DEFAULT_STUDY_NAME_PREFIX = "no-name-"
+
+
+class BaseStorage(abc.ABC):
+    """The interface every storage implements. See the module documentation for the rules."""
+
+    # -- studies ---------------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_new_study(
+        self, directions: Sequence[StudyDirection], study_name: str | None = None
+    ) -> int:
+        """Create a study and return its id; a name is generated when ``study_name`` is None.
+
+        Raises
+        ------
+        DuplicatedStudyError
+            If a study named ``study_name`` exists.
+        """
+
+    @abc.abstractmethod
+    def delete_study(self, study_id: int) -> None:
+        """Delete a study and all its trials.
+
+        Raises
+        ------
+        KeyError
+            If the study does not exist.
+        """
+
+    @abc.abstractmethod
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        """Set a JSON-serializable user attribute of a study."""
+
+    @abc.abstractmethod
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        """Set a JSON-serializable system attribute of a study."""
+
+    @abc.abstractmethod
+    def get_study_id_from_name(self, study_name: str) -> int:
+        """Return the id of the study named ``study_name``; :class:`KeyError` if none."""
+
+    @abc.abstractmethod
+    def get_study_name_from_id(self, study_id: int) -> str:
+        """Return the name of a study."""
+
+    @abc.abstractmethod
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        """Return the direction of each objective of a study."""
+
+    @abc.abstractmethod
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        """Return a study's user attributes."""
+
+    @abc.abstractmethod
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        """Return a study's system attributes."""
+
+    @abc.abstractmethod
+    def get_all_studies(self) -> list[FrozenStudy]:
+        """Return every study in the storage."""
+
+    # -- trials ----------------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        """Create a trial and return its id.
+
+        Without a template the trial is RUNNING and started now. With one, its state,
+        values, params, attributes, intermediate values and datetimes are copied.
+        """
+
+    def _create_new_trial(
+        self, study_id: int, template_trial: FrozenTrial | None = None
+    ) -> FrozenTrial:
+        """Create a trial and return its record; storages override this to save a read."""
+        return self.get_trial(self.create_new_trial(study_id, template_trial))
+
+    @abc.abstractmethod
+    def set_trial_param(
+        self,
+        trial_id: int,
+        param_name: str,
+        param_value_internal: float,
+        distribution: BaseDistribution,
+    ) -> None:
+        """Record a parameter of a RUNNING trial, in internal representation.
+
+        Raises
+        ------
+        ValueError
+            If ``distribution`` is incompatible with the one this study uses for the name.
+        UpdateFinishedTrialError
+            If the trial is finished.
+        """
+
+    @abc.abstractmethod
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        """Return the id of trial ``trial_number`` of a study; :class:`KeyError` if none."""
+
+    def get_trial_number_from_id(self, trial_id: int) -> int:
+        """Return a trial's number."""
+        return self.get_trial(trial_id).number
+
+    def get_trial_param(self, trial_id: int, param_name: str) -> float:
+        """Return a parameter of a trial in internal representation."""
+        trial = self.get_trial(trial_id)
+        return trial.distributions[param_name].to_internal_repr(trial.params[param_name])
+
+    @abc.abstractmethod
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        """Set a trial's state and, for finished states, its values and completion time.
+
+        Returns
+        -------
+        bool
+            ``False`` if the trial was not WAITING and ``state`` is RUNNING (another worker
+            took it), ``True`` otherwise.
+
+        Raises
+        ------
+        UpdateFinishedTrialError
+            If the trial is already finished.
+        """
+
+    @abc.abstractmethod
+    def set_trial_intermediate_value(
+        self, trial_id: int, step: int, intermediate_value: float
+    ) -> None:
+        """Record (or overwrite) the intermediate value of a RUNNING trial at ``step``."""
+
+    @abc.abstractmethod
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        """Set a user attribute of a trial that is not finished."""
+
+    @abc.abstractmethod
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        """Set a system attribute of a trial that is not finished."""
+
+    @abc.abstractmethod
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        """Return a copy of a trial's record; :class:`KeyError` if there is none."""
+
+    @abc.abstractmethod
+    def get_all_trials(
+        self,
+        study_id: int,
+        deepcopy: bool = True,
+        states: Container[TrialState] | None = None,
+    ) -> list[FrozenTrial]:
+        """Return a study's trials in number order, optionally only those in ``states``."""
+
+    def get_n_trials(
+        self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None
+    ) -> int:
+        """Return how many trials a study has, optionally only in the given state(s)."""
+        if isinstance(state, TrialState):
+            state = (state,)
+        return len(self.get_all_trials(study_id, deepcopy=False, states=state))
+
+    def get_best_trial(self, study_id: int) -> FrozenTrial:
+        """Return the best COMPLETE trial of a single-objective study.
+
+        Raises
+        ------
+        ValueError
+            If there is no completed trial, or the study has several objectives.
+        """
+        directions = self.get_study_directions(study_id)
+        if len(directions) > 1:
+            raise ValueError("A multi-objective study has no single best trial; use best_trials.")
+        trials = self.get_all_trials(study_id, deepcopy=False, states=(TrialState.COMPLETE,))
+        if not trials:
+            raise ValueError("No trial is completed yet, so there is no best trial.")
+        values = [t._values[0] for t in trials]  # type: ignore[index]
+        if directions[0] == StudyDirection.MAXIMIZE:
+            best = max(range(len(trials)), key=values.__getitem__)
+        else:
+            best = min(range(len(trials)), key=values.__getitem__)
+        return trials[best]._copy(deep=True)
+
+    def get_trial_params(self, trial_id: int) -> dict[str, Any]:
+        """Return a trial's parameters in external representation."""
+        return self.get_trial(trial_id).params
+
+    def get_trial_user_attrs(self, trial_id: int) -> dict[str, Any]:
+        """Return a trial's user attributes."""
+        return self.get_trial(trial_id).user_attrs
+
+    def get_trial_system_attrs(self, trial_id: int) -> dict[str, Any]:
+        """Return a trial's system attributes."""
+        return self.get_trial(trial_id).system_attrs
+
+    def remove_session(self) -> None:
+        """Release per-thread resources (connections); a no-op where there are none."""
+
+    def check_trial_is_updatable(self, trial_id: int, trial_state: TrialState) -> None:
+        """Raise :class:`UpdateFinishedTrialError` if ``trial_state`` is a finished state."""
+        if trial_state.is_finished():
+            trial_number = self.get_trial_number_from_id(trial_id)
+            raise UpdateFinishedTrialError(
+                f"Trial#{trial_number} is already finished ({trial_state.name}) and cannot be "
+                "updated."
+            )

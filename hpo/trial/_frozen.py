@@ -1,0 +1,334 @@
+"""FrozenTrial, the record of a trial as it is stored, and ``create_trial``."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from hpo.distributions import BaseDistribution, check_distribution_compatibility
+from hpo.trial._base import BaseTrial, check_report_arguments
+from hpo.trial._state import TrialState
+
+_MULTI_OBJECTIVE_VALUE = (
+    "value is not available for a multi-objective trial; use values instead."
+)
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class FrozenTrial(BaseTrial):
+    """The record of a trial: its state, values, parameters and attributes.
+
+    It also works as a trial for an objective: ``suggest_*`` return the recorded parameters,
+    which lets a finished trial be re-evaluated.
+
+    Parameters
+    ----------
+    number:
+        The trial's number in its study.
+    state:
+        Its :class:`TrialState`.
+    value:
+        The objective value of a single-objective trial (or ``None``); exclusive with
+        ``values``.
+    datetime_start, datetime_complete:
+        When it started and finished.
+    params:
+        Parameter values in external representation.
+    distributions:
+        The distribution of each parameter.
+    user_attrs, system_attrs:
+        Attribute dictionaries.
+    intermediate_values:
+        Reported values by step.
+    trial_id:
+        The storage's identifier.
+    values:
+        The objective values (one per objective) or ``None``.
+
+    Raises
+    ------
+    ValueError
+        If both ``value`` and ``values`` are given.
+    """
+
+    __slots__ = (
+        "_trial_id",
+        "_values",
+        "datetime_complete",
+        "datetime_start",
+        "distributions",
+        "intermediate_values",
+        "number",
+        "params",
+        "state",
+        "system_attrs",
+        "user_attrs",
+    )
+
+    def __init__(
+        self,
+        number: int,
+        state: TrialState,
+        value: float | None,
+        datetime_start: datetime.datetime | None,
+        datetime_complete: datetime.datetime | None,
+        params: dict[str, Any],
+        distributions: dict[str, BaseDistribution],
+        user_attrs: dict[str, Any],
+        system_attrs: dict[str, Any],
+        intermediate_values: dict[int, float],
+        trial_id: int,
+        *,
+        values: Sequence[float] | None = None,
+    ) -> None:
+        if value is not None and values is not None:
+            raise ValueError("Give either value or values to FrozenTrial, not both.")
+        self.number = number
+        self.state = state
+        if value is not None:
+            self._values: list[float] | None = [value]
+        else:
+            self._values = None if values is None else list(values)
+        self.datetime_start = datetime_start
+        self.datetime_complete = datetime_complete
+        self.params = params
+        self.distributions = distributions
+        self.user_attrs = user_attrs
+        self.system_attrs = system_attrs
+        self.intermediate_values = intermediate_values
+        self._trial_id = trial_id
+
+    # -- values --------------------------------------------------------------------------
+    @property
+    def value(self) -> float | None:
+        """The single objective value, or ``None`` if there is none.
+
+        Raises
+        ------
+        RuntimeError
+            If the trial has more than one objective value.
+        """
+        values = self._values
+        if values is None:
+            return None
+        if len(values) > 1:
+            raise RuntimeError(_MULTI_OBJECTIVE_VALUE)
+        return values[0]
+
+    @value.setter
+    def value(self, value: float | None) -> None:
+        if self._values is not None and len(self._values) > 1:
+            raise RuntimeError(_MULTI_OBJECTIVE_VALUE)
+        self._values = None if value is None else [value]
+
+    @property
+    def values(self) -> list[float] | None:
+        """All objective values, or ``None``."""
+        return self._values
+
+    @values.setter
+    def values(self, values: Sequence[float] | None) -> None:
+        self._values = None if values is None else list(values)
+
+    # -- derived -------------------------------------------------------------------------
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        """``datetime_complete - datetime_start``, or ``None`` while either is missing."""
+        if self.datetime_start is None or self.datetime_complete is None:
+            return None
+        return self.datetime_complete - self.datetime_start
+
+    @property
+    def last_step(self) -> int | None:
+        """The largest reported step, or ``None`` if nothing was reported."""
+        if not self.intermediate_values:
+            return None
+        return max(self.intermediate_values)
+
+    # -- BaseTrial -----------------------------------------------------------------------
+    def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        if name not in self.params:
+            raise ValueError(f"Parameter {name!r} is not in this trial's params {self.params}.")
+        check_distribution_compatibility(self.distributions[name], distribution)
+        value = self.params[name]
+        if not distribution._contains(distribution.to_internal_repr(value)):
+            raise ValueError(f"Recorded value {value!r} of {name!r} is outside {distribution}.")
+        return value
+
+    def report(self, value: float, step: int) -> None:
+        """Accept and ignore a report: a frozen trial's history does not change."""
+        check_report_arguments(value, step)
+
+    def should_prune(self) -> bool:
+        """Return ``False``: a frozen trial is never pruned."""
+        return False
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Set a user attribute on this record (not on any storage)."""
+        self.user_attrs[key] = value
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Set a system attribute on this record (not on any storage)."""
+        self.system_attrs[key] = value
+
+    # -- identity and copies ---------------------------------------------------------------
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.number,
+            self.state,
+            self._values,
+            self.datetime_start,
+            self.datetime_complete,
+            self.params,
+            self.distributions,
+            self.user_attrs,
+            self.system_attrs,
+            self.intermediate_values,
+            self._trial_id,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __lt__(self, other: FrozenTrial) -> bool:
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self.number < other.number
+
+    def __le__(self, other: FrozenTrial) -> bool:
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self.number <= other.number
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"FrozenTrial(number={self.number}, state={self.state!r}, values={self._values}, "
+            f"datetime_start={self.datetime_start!r}, "
+            f"datetime_complete={self.datetime_complete!r}, params={self.params}, "
+            f"user_attrs={self.user_attrs}, system_attrs={self.system_attrs}, "
+            f"intermediate_values={self.intermediate_values}, "
+            f"distributions={self.distributions}, trial_id={self._trial_id})"
+        )
+
+    def __copy__(self) -> FrozenTrial:
+        return self._copy(deep=False)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenTrial:
+        return self._copy(deep=True)
+
+    def _copy(self, deep: bool) -> FrozenTrial:
+        # Parameter values, distributions and intermediate values are immutable scalars or
+        # objects; only attribute values can be mutable, so only they need a deep copy.
+        attrs_copy = copy.deepcopy if deep else dict
+        trial = FrozenTrial.__new__(FrozenTrial)
+        trial.number = self.number
+        trial.state = self.state
+        trial._values = None if self._values is None else list(self._values)
+        trial.datetime_start = self.datetime_start
+        trial.datetime_complete = self.datetime_complete
+        trial.params = dict(self.params)
+        trial.distributions = dict(self.distributions)
+        trial.user_attrs = attrs_copy(self.user_attrs) if self.user_attrs else {}
+        trial.system_attrs = attrs_copy(self.system_attrs) if self.system_attrs else {}
+        trial.intermediate_values = dict(self.intermediate_values)
+        trial._trial_id = self._trial_id
+        return trial
+
+    # -- validation ----------------------------------------------------------------------
+    def _validate(self) -> None:
+        """Check that the record is consistent.
+
+        Raises
+        ------
+        ValueError
+            Naming the first inconsistency found.
+        """
+        if self.state != TrialState.WAITING and self.datetime_start is None:
+            raise ValueError(f"A {self.state.name} trial needs datetime_start.")
+        if self.state.is_finished() and self.datetime_complete is None:
+            raise ValueError(f"A {self.state.name} trial needs datetime_complete.")
+        if self.state == TrialState.COMPLETE:
+            if self._values is None:
+                raise ValueError("A COMPLETE trial needs a value or values.")
+            if any(math.isnan(v) for v in self._values):
+                raise ValueError(f"A COMPLETE trial cannot have NaN values: {self._values}.")
+        if set(self.params) != set(self.distributions):
+            raise ValueError(
+                f"params {sorted(self.params)} and distributions {sorted(self.distributions)} "
+                "must name the same parameters."
+            )
+        for name, value in self.params.items():
+            dist = self.distributions[name]
+            if not dist._contains(dist.to_internal_repr(value)):
+                raise ValueError(f"Parameter {name!r}={value!r} is outside {dist}.")
+
+
+def create_trial(
+    *,
+    state: TrialState = TrialState.COMPLETE,
+    value: float | None = None,
+    values: Sequence[float] | None = None,
+    params: dict[str, Any] | None = None,
+    distributions: dict[str, BaseDistribution] | None = None,
+    user_attrs: dict[str, Any] | None = None,
+    system_attrs: dict[str, Any] | None = None,
+    intermediate_values: dict[int, float] | None = None,
+) -> FrozenTrial:
+    """Create a trial record, e.g. to add results computed elsewhere with ``Study.add_trial``.
+
+    Parameters
+    ----------
+    state:
+        The state; COMPLETE by default.
+    value, values:
+        The objective value(s); give at most one of them.
+    params, distributions:
+        Parameter values (external representation) and their distributions, same keys.
+    user_attrs, system_attrs, intermediate_values:
+        Optional attributes and reported values.
+
+    Returns
+    -------
+    FrozenTrial
+        A validated record with ``number`` and ``trial_id`` of -1 until a study adds it.
+
+    Raises
+    ------
+    ValueError
+        If both value and values are given, or the record is inconsistent (see
+        :meth:`FrozenTrial._validate`).
+
+    Example
+    -------
+    >>> from hpo.distributions import FloatDistribution
+    >>> t = create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)}, value=1)
+    >>> t.value
+    1
+    """
+    now = _utcnow()
+    trial = FrozenTrial(
+        number=-1,
+        state=state,
+        value=value,
+        values=values,
+        datetime_start=None if state == TrialState.WAITING else now,
+        datetime_complete=now if state.is_finished() else None,
+        params=dict(params or {}),
+        distributions=dict(distributions or {}),
+        user_attrs=dict(user_attrs or {}),
+        system_attrs=dict(system_attrs or {}),
+        intermediate_values=dict(intermediate_values or {}),
+        trial_id=-1,
+    )
+    trial._validate()
+    return trial

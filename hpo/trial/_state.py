@@ -1,0 +1,29 @@
+"""The life-cycle states of a trial."""
+
+from __future__ import annotations
+
+import enum
+
+
+class TrialState(enum.IntEnum):
+    """The state of a trial.
+
+    ``RUNNING`` while the objective runs, ``WAITING`` while an enqueued trial waits for a
+    worker, and one of the finished states ``COMPLETE``, ``PRUNED`` and ``FAIL`` afterwards.
+    """
+
+    RUNNING = 0
+    COMPLETE = 1
+    PRUNED = 2
+    FAIL = 3
+    WAITING = 4
+
+    def __repr__(self) -> str:
+        return f"TrialState.{self.name}"
+
+    def is_finished(self) -> bool:
+        """Return whether the state is COMPLETE, PRUNED or FAIL."""
+        return self in _FINISHED
+
+
+_FINISHED = frozenset({TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL})

@@ -1,0 +1,214 @@
+"""Trial, the live trial an objective receives from ``Study.optimize`` or ``Study.ask``."""
+
+from __future__ import annotations
+
+import datetime
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from hpo import logging
+from hpo.distributions import BaseDistribution, check_distribution_compatibility
+from hpo.exceptions import HpoWarning
+from hpo.trial._base import BaseTrial, check_report_arguments
+from hpo.trial._frozen import FrozenTrial
+
+if TYPE_CHECKING:
+    from hpo.study import Study
+
+_logger = logging.get_logger(__name__)
+
+FIXED_PARAMS_KEY = "fixed_params"
+
+
+class Trial(BaseTrial):
+    """A running trial: it asks the study's sampler for values and records them.
+
+    Objectives do not create trials; ``Study.optimize`` and ``Study.ask`` do.
+
+    Parameters
+    ----------
+    study:
+        The study the trial belongs to.
+    trial_id:
+        The storage's id of the trial.
+    """
+
+    def __init__(self, study: Study, trial_id: int, _frozen: FrozenTrial | None = None) -> None:
+        self.study = study
+        self._trial_id = trial_id
+        self._storage = study._storage
+        # The trial's own copy of its record: this process owns the RUNNING trial, so reads
+        # of params and attributes never need the storage.
+        self._cached_frozen_trial = (
+            _frozen if _frozen is not None else self._storage.get_trial(trial_id)
+        )
+        self._relative_params: dict[str, Any] | None = None
+        self._relative_search_space: dict[str, BaseDistribution] = {}
+
+    # -- sampling --------------------------------------------------------------------------
+    def _init_relative_params(self) -> dict[str, Any]:
+        study = self.study
+        sampler = study.sampler
+        frozen = self._cached_frozen_trial
+        self._relative_search_space = sampler.infer_relative_search_space(study, frozen)
+        if self._relative_search_space:
+            self._relative_params = sampler.sample_relative(
+                study, frozen, self._relative_search_space
+            )
+        else:
+            self._relative_params = {}
+        return self._relative_params
+
+    @property
+    def relative_params(self) -> dict[str, Any]:
+        """The parameters the sampler proposed jointly for this trial."""
+        if self._relative_params is None:
+            return self._init_relative_params()
+        return self._relative_params
+
+    def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        frozen = self._cached_frozen_trial
+        existing = frozen.distributions.get(name)
+        if existing is not None:
+            try:
+                check_distribution_compatibility(existing, distribution)
+            except ValueError as e:
+                raise ValueError(f"{e} (parameter {name!r})") from None
+            return frozen.params[name]
+
+        fixed = frozen.system_attrs.get(FIXED_PARAMS_KEY)
+        if fixed is not None and name in fixed:
+            value = fixed[name]
+            internal = distribution.to_internal_repr(value)
+            if not distribution._contains(internal):
+                warnings.warn(
+                    f"Fixed parameter {name!r}={value!r} is outside {distribution}; "
+                    "it is used anyway.",
+                    HpoWarning,
+                    stacklevel=3,
+                )
+        elif distribution.single():
+            internal = _low(distribution)
+        else:
+            relative = self.relative_params
+            if name in relative and _same_space(self._relative_search_space.get(name), distribution):
+                value = relative[name]
+            else:
+                study = self.study
+                value = study.sampler.sample_independent(study, frozen, name, distribution)
+            internal = distribution.to_internal_repr(value)
+
+        self._storage.set_trial_param(self._trial_id, name, internal, distribution)
+        external = distribution.to_external_repr(internal)
+        frozen.distributions[name] = distribution
+        frozen.params[name] = external
+        return external
+
+    # -- reporting and pruning -------------------------------------------------------------
+    def report(self, value: float, step: int) -> None:
+        """Report an intermediate objective value at ``step`` (for pruning and plots).
+
+        Reporting a step a second time is ignored with a warning.
+
+        Raises
+        ------
+        NotImplementedError
+            In a multi-objective study.
+        TypeError
+            If ``value`` is not a number or ``step`` not an integer.
+        ValueError
+            If ``step`` is negative.
+        """
+        if len(self.study.directions) > 1:
+            raise NotImplementedError(
+                "report() is not supported in multi-objective studies: a pruner compares one "
+                "objective value."
+            )
+        value, step = check_report_arguments(value, step)
+        intermediate = self._cached_frozen_trial.intermediate_values
+        if step in intermediate:
+            warnings.warn(
+                f"Trial {self.number} already reported a value at step {step}; the new value "
+                f"{value} is ignored.",
+                HpoWarning,
+                stacklevel=2,
+            )
+            return
+        self._storage.set_trial_intermediate_value(self._trial_id, step, value)
+        intermediate[step] = value
+
+    def should_prune(self) -> bool:
+        """Return whether the study's pruner asks to stop this trial now.
+
+        Raises
+        ------
+        NotImplementedError
+            In a multi-objective study.
+        """
+        if len(self.study.directions) > 1:
+            raise NotImplementedError(
+                "should_prune() is not supported in multi-objective studies."
+            )
+        return bool(self.study.pruner.prune(self.study, self._cached_frozen_trial._copy(False)))
+
+    # -- attributes ------------------------------------------------------------------------
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serializable user attribute to the trial.
+
+        Raises
+        ------
+        TypeError
+            If the storage cannot keep ``value`` (database storages need JSON).
+        """
+        self._storage.set_trial_user_attr(self._trial_id, key, value)
+        self._cached_frozen_trial.user_attrs[key] = value
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Attach a system attribute; meant for samplers and pruners."""
+        self._storage.set_trial_system_attr(self._trial_id, key, value)
+        self._cached_frozen_trial.system_attrs[key] = value
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """A copy of the parameters suggested so far."""
+        return dict(self._cached_frozen_trial.params)
+
+    @property
+    def distributions(self) -> dict[str, BaseDistribution]:
+        """A copy of the distributions of the suggested parameters."""
+        return dict(self._cached_frozen_trial.distributions)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """A copy of the user attributes."""
+        return dict(self._cached_frozen_trial.user_attrs)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        """A copy of the system attributes."""
+        return dict(self._cached_frozen_trial.system_attrs)
+
+    @property
+    def datetime_start(self) -> datetime.datetime | None:
+        """When the trial started (UTC)."""
+        return self._cached_frozen_trial.datetime_start
+
+    @property
+    def number(self) -> int:
+        """The trial's number in its study."""
+        return self._cached_frozen_trial.number
+
+    def __repr__(self) -> str:
+        return f"Trial(number={self.number}, params={self._cached_frozen_trial.params})"
+
+
+def _low(distribution: BaseDistribution) -> float:
+    # The internal value of the only point of a single-valued distribution (index 0 for one
+    # category).
+    low = getattr(distribution, "low", None)
+    return 0.0 if low is None else float(low)
+
+
+def _same_space(a: BaseDistribution | None, b: BaseDistribution) -> bool:
+    # A relative proposal is used only if it was made for exactly the asked distribution.
+    return a is b or a == b
