@@ -110,6 +110,21 @@ class BaseStorage(abc.ABC):
         """Create a trial and return its record; storages override this to save a read."""
         return self.get_trial(self.create_new_trial(study_id, template_trial))
 
+    def _pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
+        """Atomically move the lowest-numbered WAITING trial to RUNNING and return it.
+
+        Returns ``None`` when no trial is waiting. Of several workers popping at once, each
+        waiting trial goes to exactly one.
+        """
+        waiting = self.get_all_trials(study_id, deepcopy=False, states=(TrialState.WAITING,))
+        for trial in waiting:
+            try:
+                if self.set_trial_state_values(trial._trial_id, TrialState.RUNNING):
+                    return self.get_trial(trial._trial_id)
+            except UpdateFinishedTrialError:
+                continue  # finished by another worker between the read and the update
+        return None
+
     @abc.abstractmethod
     def set_trial_param(
         self,

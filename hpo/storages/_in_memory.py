@@ -18,7 +18,16 @@ from hpo.trial._frozen import _utcnow
 
 
 class _StudyRecord:
-    __slots__ = ("directions", "name", "param_distribution", "system_attrs", "trials", "user_attrs")
+    __slots__ = (
+        "best_number",
+        "directions",
+        "name",
+        "param_distribution",
+        "system_attrs",
+        "trials",
+        "user_attrs",
+        "waiting_numbers",
+    )
 
     def __init__(self, name: str, directions: list[StudyDirection]) -> None:
         self.name = name
@@ -27,6 +36,9 @@ class _StudyRecord:
         self.system_attrs: dict[str, Any] = {}
         self.trials: list[FrozenTrial] = []
         self.param_distribution: dict[str, BaseDistribution] = {}
+        # Kept up to date on every change so that asking and logging stay O(1) per trial.
+        self.waiting_numbers: list[int] = []
+        self.best_number: int | None = None
 
 
 class InMemoryStorage(BaseStorage):
@@ -149,6 +161,10 @@ class InMemoryStorage(BaseStorage):
                 for name, dist in trial.distributions.items():
                     record.param_distribution.setdefault(name, dist)
             record.trials.append(trial)
+            if trial.state == TrialState.WAITING:
+                record.waiting_numbers.append(number)
+            elif trial.state == TrialState.COMPLETE:
+                self._update_best(record, trial)
             self._trial_locations[trial_id] = (study_id, number)
             self._next_trial_id += 1
             return trial._copy(deep=False)
@@ -193,10 +209,14 @@ class InMemoryStorage(BaseStorage):
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
         with self._lock:
-            trial = self._trial(trial_id)
+            study_id, number = self._location(trial_id)
+            record = self._studies[study_id]
+            trial = record.trials[number]
             self.check_trial_is_updatable(trial_id, trial.state)
             if state == TrialState.RUNNING and trial.state != TrialState.WAITING:
                 return False
+            if trial.state == TrialState.WAITING:
+                record.waiting_numbers.remove(number)
             trial.state = state
             if values is not None:
                 trial._values = [float(v) for v in values]
@@ -204,7 +224,48 @@ class InMemoryStorage(BaseStorage):
                 trial.datetime_start = _utcnow()
             elif state.is_finished():
                 trial.datetime_complete = _utcnow()
+                if state == TrialState.COMPLETE:
+                    self._update_best(record, trial)
+            elif state == TrialState.WAITING:
+                record.waiting_numbers.append(number)
+                record.waiting_numbers.sort()
             return True
+
+    def _pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
+        with self._lock:
+            record = self._study(study_id)
+            if not record.waiting_numbers:
+                return None
+            trial = record.trials[record.waiting_numbers[0]]
+            self.set_trial_state_values(trial._trial_id, TrialState.RUNNING)
+            return trial._copy(deep=True)
+
+    @staticmethod
+    def _update_best(record: _StudyRecord, trial: FrozenTrial) -> None:
+        if len(record.directions) != 1 or trial._values is None:
+            return
+        if record.best_number is None:
+            record.best_number = trial.number
+            return
+        best_value = record.trials[record.best_number]._values[0]  # type: ignore[index]
+        value = trial._values[0]
+        if record.directions[0] == StudyDirection.MAXIMIZE:
+            better = value > best_value
+        else:
+            better = value < best_value
+        if better:
+            record.best_number = trial.number
+
+    def get_best_trial(self, study_id: int) -> FrozenTrial:
+        with self._lock:
+            record = self._study(study_id)
+            if len(record.directions) > 1:
+                raise ValueError(
+                    "A multi-objective study has no single best trial; use best_trials."
+                )
+            if record.best_number is None:
+                raise ValueError("No trial is completed yet, so there is no best trial.")
+            return record.trials[record.best_number]._copy(deep=True)
 
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, intermediate_value: float
