@@ -264,7 +264,9 @@ class CategoricalDistribution(BaseDistribution):
 
     def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
         if isinstance(choices, str) or not isinstance(choices, Sequence):
-            raise ValueError(f"choices must be a sequence such as a list or tuple, got {choices!r}.")
+            raise ValueError(
+                f"choices must be a sequence such as a list or tuple, got {choices!r}."
+            )
         if len(choices) == 0:
             raise ValueError("choices must contain at least one element; got an empty sequence.")
         for choice in choices:
@@ -316,7 +318,7 @@ def _same_choice(a: Any, b: Any) -> bool:
         return True
     try:
         return bool(a == b)
-    except Exception:  # noqa: BLE001 - arbitrary user objects may not compare
+    except Exception:
         return a is b
 
 

@@ -92,7 +92,9 @@ def set_verbosity(verbosity: int) -> None:
     if not isinstance(verbosity, int) or isinstance(verbosity, bool):
         raise ValueError(f"verbosity must be a logging level (int), got {verbosity!r}")
     if verbosity not in (DEBUG, INFO, WARNING, ERROR, CRITICAL):
-        raise ValueError(f"verbosity={verbosity} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        raise ValueError(
+            f"verbosity={verbosity} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
+        )
     _configure_root_logger()
     _root_logger().setLevel(verbosity)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from hpo.storages._base import BaseStorage
 from hpo.storages._heartbeat import (
     BaseHeartbeat,
+    HeartbeatThread,
     RetryFailedTrialCallback,
     fail_stale_trials,
     is_heartbeat_enabled,
@@ -19,12 +20,13 @@ from hpo.storages._heartbeat import (
 from hpo.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
-    from hpo.storages.journal import JournalFileStorage, JournalStorage
     from hpo.storages._rdb import RDBStorage
+    from hpo.storages.journal import JournalFileStorage, JournalStorage
 
 __all__ = [
     "BaseHeartbeat",
     "BaseStorage",
+    "HeartbeatThread",
     "InMemoryStorage",
     "JournalFileStorage",
     "JournalStorage",

@@ -12,9 +12,7 @@ from hpo.distributions import BaseDistribution, check_distribution_compatibility
 from hpo.trial._base import BaseTrial, check_report_arguments
 from hpo.trial._state import TrialState
 
-_MULTI_OBJECTIVE_VALUE = (
-    "value is not available for a multi-objective trial; use values instead."
-)
+_MULTI_OBJECTIVE_VALUE = "value is not available for a multi-objective trial; use values instead."
 
 
 def _utcnow() -> datetime.datetime:

@@ -91,7 +91,9 @@ class Trial(BaseTrial):
             internal = _low(distribution)
         else:
             relative = self.relative_params
-            if name in relative and _same_space(self._relative_search_space.get(name), distribution):
+            if name in relative and _same_space(
+                self._relative_search_space.get(name), distribution
+            ):
                 value = relative[name]
             else:
                 study = self.study

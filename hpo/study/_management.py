@@ -1,0 +1,251 @@
+"""Creating, loading, deleting, copying and listing studies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from hpo import logging
+from hpo._study_direction import StudyDirection
+from hpo.exceptions import DuplicatedStudyError
+from hpo.pruners import BasePruner
+from hpo.samplers import BaseSampler
+from hpo.storages import BaseStorage, get_storage
+from hpo.study._study import Study
+from hpo.study._summary import StudySummary
+from hpo.trial import TrialState
+
+_logger = logging.get_logger(__name__)
+
+DirectionLike = Literal["minimize", "maximize"] | StudyDirection
+
+
+def _to_direction(direction: object) -> StudyDirection:
+    if isinstance(direction, StudyDirection) and direction != StudyDirection.NOT_SET:
+        return direction
+    if isinstance(direction, str) and direction.lower() in ("minimize", "maximize"):
+        return StudyDirection[direction.upper()]
+    raise ValueError(
+        f"direction={direction!r} is not valid; use 'minimize', 'maximize' or a StudyDirection."
+    )
+
+
+def _parse_directions(
+    direction: DirectionLike | None, directions: Sequence[DirectionLike] | None
+) -> list[StudyDirection]:
+    if direction is not None and directions is not None:
+        raise ValueError("Give direction or directions, not both.")
+    if directions is None:
+        return [_to_direction(direction if direction is not None else "minimize")]
+    if isinstance(directions, str) or not isinstance(directions, Sequence):
+        raise ValueError(f"directions must be a list such as ['minimize'], got {directions!r}.")
+    if len(directions) == 0:
+        raise ValueError("directions must name at least one direction.")
+    return [_to_direction(d) for d in directions]
+
+
+def create_study(
+    *,
+    storage: str | BaseStorage | None = None,
+    sampler: BaseSampler | None = None,
+    pruner: BasePruner | None = None,
+    study_name: str | None = None,
+    direction: DirectionLike | None = None,
+    load_if_exists: bool = False,
+    directions: Sequence[DirectionLike] | None = None,
+) -> Study:
+    """Create a study (or open it, with ``load_if_exists``).
+
+    Parameters
+    ----------
+    storage:
+        ``None`` for memory, a database URL (``"sqlite:///study.db"``) or a storage object.
+    sampler:
+        The sampler; TPE by default.
+    pruner:
+        The pruner; the median rule by default.
+    study_name:
+        The name; generated when ``None``.
+    direction:
+        ``"minimize"`` (default) or ``"maximize"`` for a single objective.
+    load_if_exists:
+        Open the existing study of that name instead of raising.
+    directions:
+        One direction per objective, for multi-objective studies.
+
+    Returns
+    -------
+    Study
+        The study.
+
+    Raises
+    ------
+    ValueError
+        For invalid directions, both ``direction`` and ``directions``, or an existing study
+        whose directions differ from the requested ones.
+    DuplicatedStudyError
+        If the name exists and ``load_if_exists`` is false.
+
+    Example
+    -------
+    >>> import hpo
+    >>> study = hpo.create_study(direction="maximize")
+    >>> study.optimize(lambda t: -(t.suggest_float("x", -1, 1) ** 2), n_trials=5)
+    """
+    parsed = _parse_directions(direction, directions)
+    storage_obj = get_storage(storage)
+    try:
+        study_id = storage_obj.create_new_study(parsed, study_name)
+    except DuplicatedStudyError:
+        if not load_if_exists:
+            raise
+        assert study_name is not None
+        existing = storage_obj.get_study_directions(storage_obj.get_study_id_from_name(study_name))
+        if (direction is not None or directions is not None) and existing != parsed:
+            raise ValueError(
+                f"Study {study_name!r} exists with directions "
+                f"{[d.name.lower() for d in existing]}, not {[d.name.lower() for d in parsed]}."
+            ) from None
+        _logger.info("Using the existing study %r.", study_name)
+        study_id = storage_obj.get_study_id_from_name(study_name)
+    name = storage_obj.get_study_name_from_id(study_id)
+    return Study(name, storage_obj, sampler=sampler, pruner=pruner)
+
+
+def load_study(
+    *,
+    study_name: str | None,
+    storage: str | BaseStorage,
+    sampler: BaseSampler | None = None,
+    pruner: BasePruner | None = None,
+) -> Study:
+    """Open an existing study.
+
+    Parameters
+    ----------
+    study_name:
+        Its name; ``None`` is allowed when the storage holds exactly one study.
+    storage:
+        A database URL or a storage object.
+    sampler, pruner:
+        As in :func:`create_study`.
+
+    Returns
+    -------
+    Study
+        The study.
+
+    Raises
+    ------
+    KeyError
+        If there is no study of that name.
+    ValueError
+        If ``study_name`` is ``None`` and the storage does not hold exactly one study.
+    """
+    storage_obj = get_storage(storage)
+    if study_name is None:
+        names = [s.study_name for s in storage_obj.get_all_studies()]
+        if len(names) != 1:
+            raise ValueError(
+                f"study_name is required: the storage holds {len(names)} studies {names}."
+            )
+        study_name = names[0]
+    return Study(study_name, storage_obj, sampler=sampler, pruner=pruner)
+
+
+def delete_study(*, study_name: str, storage: str | BaseStorage) -> None:
+    """Delete a study and all its trials.
+
+    Raises
+    ------
+    KeyError
+        If there is no study of that name.
+    """
+    storage_obj = get_storage(storage)
+    storage_obj.delete_study(storage_obj.get_study_id_from_name(study_name))
+
+
+def copy_study(
+    *,
+    from_study_name: str,
+    from_storage: str | BaseStorage,
+    to_storage: str | BaseStorage,
+    to_study_name: str | None = None,
+) -> None:
+    """Copy a study, with its attributes and all its trials, into another storage.
+
+    Parameters
+    ----------
+    from_study_name:
+        The study to copy.
+    from_storage, to_storage:
+        Source and destination storages (URLs or objects).
+    to_study_name:
+        The copy's name; the source name when ``None``.
+
+    Raises
+    ------
+    KeyError
+        If the source study does not exist.
+    DuplicatedStudyError
+        If the destination already has a study of that name.
+    """
+    source = load_study(study_name=from_study_name, storage=from_storage)
+    target = create_study(
+        storage=to_storage,
+        study_name=to_study_name or from_study_name,
+        directions=source.directions,
+    )
+    for key, value in source.system_attrs.items():
+        target.set_system_attr(key, value)
+    for key, value in source.user_attrs.items():
+        target.set_user_attr(key, value)
+    target.add_trials(source.get_trials(deepcopy=False))
+
+
+def get_all_study_summaries(
+    storage: str | BaseStorage, include_best_trial: bool = True
+) -> list[StudySummary]:
+    """Summarize every study in a storage.
+
+    Parameters
+    ----------
+    storage:
+        A database URL or a storage object.
+    include_best_trial:
+        Look up each single-objective study's best trial.
+
+    Returns
+    -------
+    list[StudySummary]
+        One summary per study.
+    """
+    storage_obj = get_storage(storage)
+    summaries = []
+    for frozen in storage_obj.get_all_studies():
+        study_id = frozen._study_id
+        trials = storage_obj.get_all_trials(study_id, deepcopy=False)
+        best = None
+        if include_best_trial and len(frozen.directions) == 1:
+            if any(t.state == TrialState.COMPLETE for t in trials):
+                best = storage_obj.get_best_trial(study_id)
+        starts = [t.datetime_start for t in trials if t.datetime_start is not None]
+        summaries.append(
+            StudySummary(
+                study_name=frozen.study_name,
+                direction=None,
+                directions=frozen.directions,
+                best_trial=best,
+                user_attrs=frozen.user_attrs,
+                system_attrs=frozen.system_attrs,
+                n_trials=len(trials),
+                datetime_start=min(starts) if starts else None,
+                study_id=study_id,
+            )
+        )
+    return summaries
+
+
+def get_all_study_names(storage: str | BaseStorage) -> list[str]:
+    """Return the names of all studies in a storage."""
+    return [s.study_name for s in get_storage(storage).get_all_studies()]

@@ -1,0 +1,488 @@
+"""Study: a named optimization task and the access point to its trials."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Container, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hpo import logging
+from hpo._pareto import is_pareto_front
+from hpo._study_direction import StudyDirection
+from hpo.distributions import BaseDistribution
+from hpo.pruners import BasePruner
+from hpo.samplers import BaseSampler
+from hpo.storages import BaseStorage, get_storage
+from hpo.study import _tell
+from hpo.trial import FrozenTrial, Trial, TrialState, create_trial
+from hpo.trial._trial import FIXED_PARAMS_KEY
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_logger = logging.get_logger(__name__)
+
+ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
+METRIC_NAMES_KEY = "study:metric_names"
+CONSTRAINTS_KEY = "constraints"
+
+
+def default_sampler() -> BaseSampler:
+    """Return the sampler a study uses when none is given."""
+    from hpo.samplers import RandomSampler
+
+    return RandomSampler()
+
+
+def default_pruner() -> BasePruner:
+    """Return the pruner a study uses when none is given."""
+    from hpo.pruners import NopPruner
+
+    return NopPruner()
+
+
+class Study:
+    """A study: an objective's trials in a storage, a sampler and a pruner.
+
+    Create one with :func:`hpo.create_study` or open one with :func:`hpo.load_study` rather
+    than calling this constructor.
+
+    Parameters
+    ----------
+    study_name:
+        The name of an existing study in ``storage``.
+    storage:
+        A storage object or a database URL.
+    sampler:
+        Where parameter values come from; TPE by default.
+    pruner:
+        What stops unpromising trials; the median rule by default.
+
+    Raises
+    ------
+    KeyError
+        If ``storage`` has no study named ``study_name``.
+    """
+
+    def __init__(
+        self,
+        study_name: str,
+        storage: str | BaseStorage,
+        sampler: BaseSampler | None = None,
+        pruner: BasePruner | None = None,
+    ) -> None:
+        self.study_name = study_name
+        self._storage = get_storage(storage)
+        self._study_id = self._storage.get_study_id_from_name(study_name)
+        # Directions never change after creation, so one read serves every trial.
+        self._directions = self._storage.get_study_directions(self._study_id)
+        self.sampler = sampler if sampler is not None else default_sampler()
+        self.pruner = pruner if pruner is not None else default_pruner()
+        self._optimize_lock = threading.Lock()
+        self._stop_flag = False
+        self._in_optimize = False
+
+    # -- directions ------------------------------------------------------------------------
+    @property
+    def direction(self) -> StudyDirection:
+        """The direction of a single-objective study.
+
+        Raises
+        ------
+        RuntimeError
+            If the study has several objectives; use :attr:`directions`.
+        """
+        if len(self._directions) > 1:
+            raise RuntimeError(
+                "direction is not available for a multi-objective study; use directions."
+            )
+        return self._directions[0]
+
+    @property
+    def directions(self) -> list[StudyDirection]:
+        """The direction of each objective."""
+        return list(self._directions)
+
+    def _is_multi_objective(self) -> bool:
+        return len(self._directions) > 1
+
+    # -- trials ----------------------------------------------------------------------------
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """All trials, as deep copies, in number order."""
+        return self.get_trials(deepcopy=True, states=None)
+
+    def get_trials(
+        self, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        """Return the study's trials in number order.
+
+        Parameters
+        ----------
+        deepcopy:
+            Return copies (safe to modify). ``False`` is faster; treat the result as
+            read-only.
+        states:
+            Only trials in these states; all trials when ``None``.
+
+        Returns
+        -------
+        list[FrozenTrial]
+            The trials.
+        """
+        return self._storage.get_all_trials(self._study_id, deepcopy=deepcopy, states=states)
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The best COMPLETE trial (among feasible ones when constraints are recorded).
+
+        Raises
+        ------
+        RuntimeError
+            If the study has several objectives; use :attr:`best_trials`.
+        ValueError
+            If no trial is complete (or feasible) yet.
+        """
+        if self._is_multi_objective():
+            raise RuntimeError(
+                "best_trial is not available for a multi-objective study; use best_trials."
+            )
+        best = self._storage.get_best_trial(self._study_id)
+        if CONSTRAINTS_KEY not in best.system_attrs:
+            return best
+        feasible = [
+            t
+            for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+            if _is_feasible(t)
+        ]
+        if not feasible:
+            raise ValueError("No feasible trial is completed yet, so there is no best trial.")
+        pick = max if self.direction == StudyDirection.MAXIMIZE else min
+        return pick(feasible, key=lambda t: t._values[0])._copy(deep=True)  # type: ignore[index]
+
+    @property
+    def best_value(self) -> float:
+        """The objective value of :attr:`best_trial`."""
+        value = self.best_trial.value
+        assert value is not None
+        return value
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """The parameters of :attr:`best_trial`."""
+        return self.best_trial.params
+
+    @property
+    def best_trials(self) -> list[FrozenTrial]:
+        """The COMPLETE (and feasible) trials on the Pareto front, in number order."""
+        trials = [
+            t
+            for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+            if _is_feasible(t)
+        ]
+        if not trials:
+            return []
+        losses = np.array([t._values for t in trials], dtype=float)
+        for i, direction in enumerate(self._directions):
+            if direction == StudyDirection.MAXIMIZE:
+                losses[:, i] = -losses[:, i]
+        on_front = is_pareto_front(losses)
+        return [trials[i]._copy(deep=True) for i in np.flatnonzero(on_front)]
+
+    # -- attributes ------------------------------------------------------------------------
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """The study's user attributes."""
+        return self._storage.get_study_user_attrs(self._study_id)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        """The study's system attributes (used by samplers and hpo itself)."""
+        return self._storage.get_study_system_attrs(self._study_id)
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Set a JSON-serializable user attribute of the study."""
+        self._storage.set_study_user_attr(self._study_id, key, value)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Set a system attribute of the study (for samplers and plug-ins)."""
+        self._storage.set_study_system_attr(self._study_id, key, value)
+
+    def set_metric_names(self, metric_names: list[str]) -> None:
+        """Name the objectives; the names label ``trials_dataframe`` columns and plots.
+
+        Raises
+        ------
+        ValueError
+            If the number of names differs from the number of objectives.
+        """
+        if len(metric_names) != len(self._directions):
+            raise ValueError(
+                f"Got {len(metric_names)} metric names {metric_names!r} for a study with "
+                f"{len(self._directions)} objective(s)."
+            )
+        self._storage.set_study_system_attr(self._study_id, METRIC_NAMES_KEY, list(metric_names))
+
+    @property
+    def metric_names(self) -> list[str] | None:
+        """The objectives' names, or ``None`` if not set."""
+        return self._storage.get_study_system_attrs(self._study_id).get(METRIC_NAMES_KEY)
+
+    # -- ask and tell ----------------------------------------------------------------------
+    def ask(self, fixed_distributions: dict[str, BaseDistribution] | None = None) -> Trial:
+        """Start a trial and return it, for loops that call the objective themselves.
+
+        An enqueued (WAITING) trial is taken first if there is one.
+
+        Parameters
+        ----------
+        fixed_distributions:
+            Parameters to suggest right away, by name.
+
+        Returns
+        -------
+        Trial
+            The running trial; finish it with :meth:`tell`.
+        """
+        storage = self._storage
+        frozen = storage._pop_waiting_trial(self._study_id)
+        if frozen is None:
+            frozen = storage._create_new_trial(self._study_id)
+        self.sampler.before_trial(self, frozen)
+        trial = Trial(self, frozen._trial_id, frozen)
+        for name, distribution in (fixed_distributions or {}).items():
+            trial._suggest(name, distribution)
+        return trial
+
+    def tell(
+        self,
+        trial: Trial | int,
+        values: float | Sequence[float] | None = None,
+        state: TrialState | None = None,
+        skip_if_finished: bool = False,
+    ) -> FrozenTrial:
+        """Finish a trial started with :meth:`ask`.
+
+        Parameters
+        ----------
+        trial:
+            The trial or its number.
+        values:
+            The objective value(s); required for COMPLETE, must be ``None`` for PRUNED and
+            FAIL.
+        state:
+            COMPLETE, PRUNED or FAIL; ``None`` means COMPLETE if the values are valid and FAIL
+            (with a logged reason) otherwise.
+        skip_if_finished:
+            Return quietly if the trial is already finished instead of raising.
+
+        Returns
+        -------
+        FrozenTrial
+            The finished trial.
+
+        Raises
+        ------
+        ValueError
+            For an unknown trial number, a state that is not finished, or values that do not
+            fit the state.
+        UpdateFinishedTrialError
+            If the trial is finished and ``skip_if_finished`` is false.
+        """
+        frozen, reason = _tell.tell(self, trial, values, state, skip_if_finished)
+        if reason is not None:
+            _logger.warning("Trial %d failed: %s", frozen.number, reason)
+        return frozen
+
+    # -- enqueue and add -------------------------------------------------------------------
+    def enqueue_trial(
+        self,
+        params: dict[str, Any],
+        user_attrs: dict[str, Any] | None = None,
+        skip_if_exists: bool = False,
+    ) -> None:
+        """Queue a trial with fixed parameter values; the next asked trial takes it.
+
+        Parameters the objective asks for but ``params`` lacks are sampled as usual.
+
+        Parameters
+        ----------
+        params:
+            Parameter values by name.
+        user_attrs:
+            User attributes for the trial.
+        skip_if_exists:
+            Do nothing if a trial with the same parameters exists or is queued.
+
+        Raises
+        ------
+        TypeError
+            If ``params`` is not a dict.
+        """
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict of name to value, got {params!r}.")
+        if skip_if_exists and self._params_exist(params):
+            _logger.info("Trial with params %s already exists; not enqueued again.", params)
+            return
+        self.add_trial(
+            create_trial(
+                state=TrialState.WAITING,
+                system_attrs={FIXED_PARAMS_KEY: dict(params)},
+                user_attrs=user_attrs,
+            )
+        )
+
+    def _params_exist(self, params: dict[str, Any]) -> bool:
+        for t in self.get_trials(deepcopy=False):
+            if t.state == TrialState.WAITING:
+                if t.system_attrs.get(FIXED_PARAMS_KEY) == params:
+                    return True
+            elif t.params == params:
+                return True
+        return False
+
+    def add_trial(self, trial: FrozenTrial) -> None:
+        """Add a finished or waiting trial made with :func:`hpo.trial.create_trial`.
+
+        Raises
+        ------
+        ValueError
+            If the trial is inconsistent, or its values do not match the objectives.
+        """
+        trial._validate()
+        if trial._values is not None and len(trial._values) != len(self._directions):
+            raise ValueError(
+                f"The trial has {len(trial._values)} value(s) but the study has "
+                f"{len(self._directions)} objective(s)."
+            )
+        self._storage.create_new_trial(self._study_id, template_trial=trial)
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
+        """Add several trials; see :meth:`add_trial`."""
+        for trial in trials:
+            self.add_trial(trial)
+
+    # -- optimize --------------------------------------------------------------------------
+    def optimize(
+        self,
+        func: ObjectiveFuncType,
+        n_trials: int | None = None,
+        timeout: float | None = None,
+        n_jobs: int = 1,
+        catch: Iterable[type[Exception]] | type[Exception] = (),
+        callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None = None,
+        gc_after_trial: bool = False,
+        show_progress_bar: bool = False,
+    ) -> None:
+        """Run trials of ``func`` until ``n_trials`` are done, ``timeout`` passes or
+        :meth:`stop` is called.
+
+        Parameters
+        ----------
+        func:
+            The objective: takes a :class:`~hpo.trial.Trial`, returns a float (or a sequence
+            of floats for several objectives).
+        n_trials:
+            How many trials to run (in total over all threads); no limit when ``None``.
+        timeout:
+            Stop starting new trials after this many seconds.
+        n_jobs:
+            Threads running trials in parallel; ``-1`` for one per CPU.
+        catch:
+            Exception types that mark a trial FAIL and let the study continue; any other
+            exception marks the trial FAIL and propagates.
+        callbacks:
+            Called as ``callback(study, frozen_trial)`` after each trial.
+        gc_after_trial:
+            Run the garbage collector after each trial.
+        show_progress_bar:
+            Show a tqdm progress bar (over trials, or over time when only ``timeout`` is set).
+
+        Raises
+        ------
+        RuntimeError
+            If called from inside an objective of the same study.
+        ValueError
+            For a non-positive ``n_trials``, ``timeout`` or ``n_jobs`` (other than -1).
+        TypeError
+            If ``catch`` holds something that is not an exception type.
+        """
+        from hpo.study._optimize import optimize
+
+        optimize(
+            self,
+            func,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            catch=catch,
+            callbacks=callbacks,
+            gc_after_trial=gc_after_trial,
+            show_progress_bar=show_progress_bar,
+        )
+
+    def stop(self) -> None:
+        """Ask a running :meth:`optimize` to start no new trial.
+
+        Raises
+        ------
+        RuntimeError
+            If no optimization of this study is running.
+        """
+        if not self._in_optimize:
+            raise RuntimeError("stop() can only be called while optimize() is running.")
+        self._stop_flag = True
+
+    # -- export ----------------------------------------------------------------------------
+    def trials_dataframe(
+        self,
+        attrs: tuple[str, ...] = (
+            "number",
+            "value",
+            "datetime_start",
+            "datetime_complete",
+            "duration",
+            "params",
+            "user_attrs",
+            "system_attrs",
+            "state",
+        ),
+        multi_index: bool = False,
+    ) -> pd.DataFrame:
+        """Export the trials as a pandas DataFrame, one row per trial.
+
+        Columns follow the attribute names: ``number``, ``value`` (``values_0``... or
+        ``values_<metric name>`` for several objectives), ``params_<name>``,
+        ``user_attrs_<key>``, ``system_attrs_<key>``, ``intermediate_values_<step>``,
+        ``state`` (as a string) and ``duration`` (a timedelta).
+
+        Parameters
+        ----------
+        attrs:
+            Which trial attributes to export.
+        multi_index:
+            Use a two-level column index (``("params", "x")``) instead of joined names.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The table.
+
+        Raises
+        ------
+        ValueError
+            For an unknown attribute name.
+        """
+        from hpo.study._dataframe import trials_dataframe
+
+        return trials_dataframe(self, attrs, multi_index)
+
+    def __repr__(self) -> str:
+        return f"Study(study_name={self.study_name!r}, directions={self._directions!r})"
+
+
+def _is_feasible(trial: FrozenTrial) -> bool:
+    constraints = trial.system_attrs.get(CONSTRAINTS_KEY)
+    return constraints is None or all(c <= 0.0 for c in constraints)
