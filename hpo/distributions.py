@@ -14,11 +14,11 @@ import json
 import math
 import warnings
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 from hpo.exceptions import HpoWarning
 
-CategoricalChoiceType = Union[None, bool, int, float, str]
+CategoricalChoiceType = None | bool | int | float | str
 
 __all__ = [
     "BaseDistribution",
@@ -236,7 +236,7 @@ class IntDistribution(BaseDistribution):
         return value
 
     def to_external_repr(self, param_value_in_internal_repr: float) -> int:
-        return int(round(param_value_in_internal_repr))
+        return round(param_value_in_internal_repr)
 
 
 _CHOICE_TYPES = (type(None), bool, int, float, str)

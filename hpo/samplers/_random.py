@@ -34,7 +34,7 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
             return float(min(high, max(low, math.exp(rng.uniform(math.log(low), math.log(high))))))
         if distribution.step is None:
             return float(low + (high - low) * rng.random())
-        n_points = int(round((high - low) / distribution.step)) + 1
+        n_points = round((high - low) / distribution.step) + 1
         return float(min(high, low + int(rng.integers(n_points)) * distribution.step))
     if isinstance(distribution, IntDistribution):
         low_i, high_i, step = distribution.low, distribution.high, distribution.step

@@ -63,9 +63,8 @@ def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> p
                     row[(attr, key)] = value
                     nested_keys[attr].add(key)
             elif attr == "values":
-                values = trial._values or [None] * n_objectives
-                for label, value in zip(value_labels, values):
-                    row[("values", label)] = value
+                for index, label in enumerate(value_labels):
+                    row[("values", label)] = trial._values[index] if trial._values else None
             else:
                 row[(attr, "")] = _attr_value(trial, attr)
         rows.append(row)

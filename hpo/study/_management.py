@@ -226,9 +226,9 @@ def get_all_study_summaries(
         study_id = frozen._study_id
         trials = storage_obj.get_all_trials(study_id, deepcopy=False)
         best = None
-        if include_best_trial and len(frozen.directions) == 1:
-            if any(t.state == TrialState.COMPLETE for t in trials):
-                best = storage_obj.get_best_trial(study_id)
+        has_complete = any(t.state == TrialState.COMPLETE for t in trials)
+        if include_best_trial and len(frozen.directions) == 1 and has_complete:
+            best = storage_obj.get_best_trial(study_id)
         starts = [t.datetime_start for t in trials if t.datetime_start is not None]
         summaries.append(
             StudySummary(

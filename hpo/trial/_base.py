@@ -10,7 +10,7 @@ import abc
 import datetime
 import warnings
 from collections.abc import Sequence
-from typing import Any, TypeVar, overload
+from typing import Any
 
 from hpo.distributions import (
     BaseDistribution,
@@ -19,8 +19,6 @@ from hpo.distributions import (
     FloatDistribution,
     IntDistribution,
 )
-
-_ChoiceT = TypeVar("_ChoiceT", None, bool, int, float, str)
 
 # Distributions are immutable, so equal definitions share one object: repeated suggests of
 # the same parameter skip validation and the step-grid arithmetic.
@@ -115,14 +113,6 @@ class BaseTrial(abc.ABC):
         """
         dist = _numeric_distribution(name, IntDistribution, low, high, log, step)
         return int(self._suggest(name, dist))
-
-    @overload
-    def suggest_categorical(self, name: str, choices: Sequence[_ChoiceT]) -> _ChoiceT: ...
-
-    @overload
-    def suggest_categorical(
-        self, name: str, choices: Sequence[CategoricalChoiceType]
-    ) -> CategoricalChoiceType: ...
 
     def suggest_categorical(
         self, name: str, choices: Sequence[CategoricalChoiceType]

@@ -56,17 +56,17 @@ class FrozenTrial(BaseTrial):
     """
 
     __slots__ = (
+        "_datetime_complete",
+        "_datetime_start",
+        "_distributions",
+        "_intermediate_values",
+        "_number",
+        "_params",
+        "_state",
+        "_system_attrs",
         "_trial_id",
+        "_user_attrs",
         "_values",
-        "datetime_complete",
-        "datetime_start",
-        "distributions",
-        "intermediate_values",
-        "number",
-        "params",
-        "state",
-        "system_attrs",
-        "user_attrs",
     )
 
     def __init__(
@@ -87,20 +87,102 @@ class FrozenTrial(BaseTrial):
     ) -> None:
         if value is not None and values is not None:
             raise ValueError("Give either value or values to FrozenTrial, not both.")
-        self.number = number
-        self.state = state
+        self._number = number
+        self._state = state
         if value is not None:
             self._values: list[float] | None = [value]
         else:
             self._values = None if values is None else list(values)
-        self.datetime_start = datetime_start
-        self.datetime_complete = datetime_complete
-        self.params = params
-        self.distributions = distributions
-        self.user_attrs = user_attrs
-        self.system_attrs = system_attrs
-        self.intermediate_values = intermediate_values
+        self._datetime_start = datetime_start
+        self._datetime_complete = datetime_complete
+        self._params = params
+        self._distributions = distributions
+        self._user_attrs = user_attrs
+        self._system_attrs = system_attrs
+        self._intermediate_values = intermediate_values
         self._trial_id = trial_id
+
+    # -- fields --------------------------------------------------------------------------
+    @property
+    def number(self) -> int:
+        """The trial's number in its study."""
+        return self._number
+
+    @number.setter
+    def number(self, value: int) -> None:
+        self._number = value
+
+    @property
+    def state(self) -> TrialState:
+        """The trial's state."""
+        return self._state
+
+    @state.setter
+    def state(self, value: TrialState) -> None:
+        self._state = value
+
+    @property
+    def datetime_start(self) -> datetime.datetime | None:
+        """When the trial started (UTC), or ``None``."""
+        return self._datetime_start
+
+    @datetime_start.setter
+    def datetime_start(self, value: datetime.datetime | None) -> None:
+        self._datetime_start = value
+
+    @property
+    def datetime_complete(self) -> datetime.datetime | None:
+        """When the trial finished (UTC), or ``None``."""
+        return self._datetime_complete
+
+    @datetime_complete.setter
+    def datetime_complete(self, value: datetime.datetime | None) -> None:
+        self._datetime_complete = value
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Parameter values in external representation."""
+        return self._params
+
+    @params.setter
+    def params(self, value: dict[str, Any]) -> None:
+        self._params = value
+
+    @property
+    def distributions(self) -> dict[str, BaseDistribution]:
+        """The distribution of each parameter."""
+        return self._distributions
+
+    @distributions.setter
+    def distributions(self, value: dict[str, BaseDistribution]) -> None:
+        self._distributions = value
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """User attributes."""
+        return self._user_attrs
+
+    @user_attrs.setter
+    def user_attrs(self, value: dict[str, Any]) -> None:
+        self._user_attrs = value
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        """System attributes."""
+        return self._system_attrs
+
+    @system_attrs.setter
+    def system_attrs(self, value: dict[str, Any]) -> None:
+        self._system_attrs = value
+
+    @property
+    def intermediate_values(self) -> dict[int, float]:
+        """Reported intermediate values by step."""
+        return self._intermediate_values
+
+    @intermediate_values.setter
+    def intermediate_values(self, value: dict[int, float]) -> None:
+        self._intermediate_values = value
 
     # -- values --------------------------------------------------------------------------
     @property
@@ -229,16 +311,16 @@ class FrozenTrial(BaseTrial):
         # objects; only attribute values can be mutable, so only they need a deep copy.
         attrs_copy = copy.deepcopy if deep else dict
         trial = FrozenTrial.__new__(FrozenTrial)
-        trial.number = self.number
-        trial.state = self.state
+        trial._number = self._number
+        trial._state = self._state
         trial._values = None if self._values is None else list(self._values)
-        trial.datetime_start = self.datetime_start
-        trial.datetime_complete = self.datetime_complete
-        trial.params = dict(self.params)
-        trial.distributions = dict(self.distributions)
-        trial.user_attrs = attrs_copy(self.user_attrs) if self.user_attrs else {}
-        trial.system_attrs = attrs_copy(self.system_attrs) if self.system_attrs else {}
-        trial.intermediate_values = dict(self.intermediate_values)
+        trial._datetime_start = self._datetime_start
+        trial._datetime_complete = self._datetime_complete
+        trial._params = dict(self._params)
+        trial._distributions = dict(self._distributions)
+        trial._user_attrs = attrs_copy(self._user_attrs) if self._user_attrs else {}
+        trial._system_attrs = attrs_copy(self._system_attrs) if self._system_attrs else {}
+        trial._intermediate_values = dict(self._intermediate_values)
         trial._trial_id = self._trial_id
         return trial
 
