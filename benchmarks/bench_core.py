@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import load_libraries, markdown_table, spread, timed, write_result  # noqa: E402
+from _common import load_libraries, markdown_table, spread, timed, write_result
 
 
 def objective(trial) -> float:  # type: ignore[no-untyped-def]

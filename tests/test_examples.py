@@ -1,0 +1,36 @@
+"""The examples run as a user runs them: as scripts, in a fresh process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(script: str, *args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / script), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_quickstart_runs_on_sqlite_and_writes_plots(tmp_path: Path) -> None:
+    out = _run("quickstart.py", "--trials", "12", cwd=tmp_path)
+    assert "Best trial: #" in out
+    assert (tmp_path / "quickstart.db").exists()
+    for name in ("optimization_history.html", "intermediate_values.html", "slice.html"):
+        assert (tmp_path / "hpo_plots" / name).stat().st_size > 1000
+    # A second run continues the same study.
+    out = _run("quickstart.py", "--trials", "3", cwd=tmp_path)
+    assert "15 trials" in out
