@@ -33,7 +33,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="2,000 trials, 2 runs")
     args = parser.parse_args()
+    if args.quick:
+        args.trials, args.repeats = 2_000, 2
     libs = load_libraries()
 
     rates: dict[str, list[float]] = {name: [] for name in libs}
