@@ -6,6 +6,8 @@ import pytest
 
 import hpo
 
+pytest_plugins = ["tests.postgres_server"]
+
 
 @pytest.fixture(autouse=True)
 def _quiet_hpo_logging() -> None:
