@@ -101,7 +101,7 @@ class _LockFile(BaseJournalFileLock):
         self._thread_lock.acquire()
         try:
             delay = _FIRST_DELAY
-            while not self._try_acquire():
+            while not self._create_lock_file():
                 self._remove_if_stale()
                 time.sleep(delay * random.uniform(0.5, 1.5))
                 delay = min(delay * 2, _MAX_DELAY)
@@ -111,6 +111,19 @@ class _LockFile(BaseJournalFileLock):
         return True
 
     def _try_acquire(self) -> bool:
+        """Take the lock if it is free now; return whether this object holds it."""
+        if not self._thread_lock.acquire(blocking=False):
+            return False
+        try:
+            taken = self._create_lock_file()
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        if not taken:
+            self._thread_lock.release()
+        return taken
+
+    def _create_lock_file(self) -> bool:
         token = uuid.uuid4().hex
         try:
             self._create(token)
