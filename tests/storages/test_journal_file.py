@@ -37,14 +37,14 @@ def test_append_then_read_from_any_log_number(tmp_path: Path) -> None:
     assert isinstance(backend, BaseJournalBackend)
     assert backend.read_logs(0) == []
     backend.append_logs([{"i": 0}, {"i": 1}])
-    backend.append_logs([{"i": 2, "text": "ünï 🚀 \n quote\""}])
-    assert backend.read_logs(0) == [{"i": 0}, {"i": 1}, {"i": 2, "text": "ünï 🚀 \n quote\""}]
+    backend.append_logs([{"i": 2, "text": 'ünï 🚀 \n quote"'}])
+    assert backend.read_logs(0) == [{"i": 0}, {"i": 1}, {"i": 2, "text": 'ünï 🚀 \n quote"'}]
     assert backend.read_logs(3) == []
-    assert backend.read_logs(2) == [{"i": 2, "text": "ünï 🚀 \n quote\""}]
-    assert backend.read_logs(1) == [{"i": 1}, {"i": 2, "text": "ünï 🚀 \n quote\""}]
+    assert backend.read_logs(2) == [{"i": 2, "text": 'ünï 🚀 \n quote"'}]
+    assert backend.read_logs(1) == [{"i": 1}, {"i": 2, "text": 'ünï 🚀 \n quote"'}]
     assert backend.read_logs(7) == []
     # A second object on the same file reads the same logs, and skips ahead on request.
-    assert _backend(tmp_path).read_logs(2) == [{"i": 2, "text": "ünï 🚀 \n quote\""}]
+    assert _backend(tmp_path).read_logs(2) == [{"i": 2, "text": 'ünï 🚀 \n quote"'}]
 
 
 def test_file_holds_one_strict_json_object_per_line(tmp_path: Path) -> None:
@@ -274,8 +274,8 @@ def test_lock_excludes_other_processes(tmp_path: Path, lock_class: type) -> None
 @pytest.mark.parametrize("lock_class", LOCKS)
 def test_lock_excludes_threads_sharing_one_object(tmp_path: Path, lock_class: type) -> None:
     lock = lock_class(str(tmp_path / "j.journal"))
-    inside = []
-    overlaps = []
+    inside: list[int] = []
+    overlaps: list[int] = []
 
     def work() -> None:
         for _ in range(30):
@@ -322,10 +322,17 @@ def test_stale_lock_is_removed_after_the_grace_period(
 ) -> None:
     path = str(tmp_path / "j.journal")
     lock = lock_class(path, grace_period=5)
-    _make_old_lock(lock.lock_path, lock_class is JournalFileSymlinkLock, age=60)
+    symlink = lock_class is JournalFileSymlinkLock
+    _make_old_lock(lock.lock_path, symlink, age=60)
+    assert lock._try_acquire() is False
     with caplog.at_level(logging.WARNING):
-        assert lock.acquire() is True
+        lock._remove_if_stale()
     assert "older than the grace period" in caplog.text
+    assert lock._try_acquire() is True
+    lock.release()
+    # acquire() itself waits for, and then removes, a stale lock.
+    _make_old_lock(lock.lock_path, symlink, age=60)
+    assert lock.acquire() is True
     lock.release()
     assert not os.path.lexists(lock.lock_path)
     assert [p.name for p in tmp_path.iterdir()] == []
