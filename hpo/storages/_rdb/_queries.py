@@ -1,0 +1,228 @@
+"""Reading trials: one UNION ALL statement returns trial rows and all their children.
+
+One statement means one round trip and, on every backend, one consistent snapshot: a trial
+read as finished comes with everything it will ever hold.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from hpo.distributions import BaseDistribution, json_to_distribution
+from hpo.storages._rdb import _schema as s
+from hpo.storages._rdb._schema import decode_float
+from hpo.trial import FrozenTrial, TrialState
+
+_TRIAL, _PARAM, _VALUE, _INTERMEDIATE, _USER_ATTR, _SYSTEM_ATTR = range(6)
+
+_UTC = datetime.timezone.utc
+_STATES = {int(state): state for state in TrialState}
+
+
+def _columns(
+    kind: int,
+    trial_id: Any,
+    name: Any = None,
+    integer: Any = None,
+    code: Any = None,
+    number: Any = None,
+    text: Any = None,
+    start: Any = None,
+    complete: Any = None,
+    study: Any = None,
+) -> list[Any]:
+    def null(value: Any, type_: Any) -> Any:
+        return sa.cast(sa.null(), type_) if value is None else value
+
+    return [
+        sa.literal_column(str(kind), sa.Integer).label("kind"),
+        trial_id.label("trial_id"),
+        null(name, sa.String).label("name"),
+        null(integer, sa.BigInteger).label("integer"),
+        null(code, sa.Integer).label("code"),
+        null(number, sa.Double).label("number"),
+        null(text, sa.Text).label("text"),
+        null(start, sa.DateTime).label("start"),
+        null(complete, sa.DateTime).label("complete"),
+        null(study, sa.Integer).label("study"),
+    ]
+
+
+def _trials_union(where: sa.ColumnElement[bool], by_trial_id: bool) -> sa.CompoundSelect:
+    """All rows of the trials matching ``where`` (a condition on ``trials``)."""
+    t = s.trials
+    parts = [
+        sa.select(
+            *_columns(
+                _TRIAL,
+                t.c.trial_id,
+                integer=t.c.number,
+                code=t.c.state,
+                start=t.c.datetime_start,
+                complete=t.c.datetime_complete,
+                study=t.c.study_id,
+            )
+        ).where(where)
+    ]
+    children: list[tuple[sa.Table, dict[str, Any]]] = [
+        (
+            s.trial_params,
+            {
+                "kind": _PARAM,
+                "name": "param_name",
+                "number": "param_value",
+                "text": "distribution_json",
+            },
+        ),
+        (s.trial_values, {"kind": _VALUE, "integer": "objective", "code": "value_type"}),
+        (
+            s.trial_intermediate_values,
+            {"kind": _INTERMEDIATE, "integer": "step", "code": "value_type"},
+        ),
+        (s.trial_user_attrs, {"kind": _USER_ATTR, "name": "key", "text": "value_json"}),
+        (s.trial_system_attrs, {"kind": _SYSTEM_ATTR, "name": "key", "text": "value_json"}),
+    ]
+    for table, spec in children:
+        spec = dict(spec)
+        kind = spec.pop("kind")
+        columns = {k: table.c[v] for k, v in spec.items()}
+        if table is s.trial_values or table is s.trial_intermediate_values:
+            columns["number"] = table.c.value
+        select = sa.select(*_columns(kind, table.c.trial_id, **columns))
+        if by_trial_id:
+            # ``where`` names trials.trial_id only: filter the child table directly.
+            select = select.where(table.c.trial_id == sa.bindparam("trial_id"))
+        else:
+            select = select.join_from(table, t, table.c.trial_id == t.c.trial_id).where(where)
+        parts.append(select)
+    return sa.union_all(*parts)
+
+
+# Statements are built once; SQLAlchemy caches their compiled form.
+ONE_TRIAL = _trials_union(s.trials.c.trial_id == sa.bindparam("trial_id"), by_trial_id=True)
+NEW_TRIALS = _trials_union(
+    sa.and_(
+        s.trials.c.study_id == sa.bindparam("study_id"),
+        s.trials.c.number > sa.bindparam("after_number"),
+    ),
+    by_trial_id=False,
+)
+NEW_AND_UNFINISHED_TRIALS = _trials_union(
+    sa.and_(
+        s.trials.c.study_id == sa.bindparam("study_id"),
+        sa.or_(
+            s.trials.c.number > sa.bindparam("after_number"),
+            s.trials.c.trial_id.in_(sa.bindparam("trial_ids", expanding=True)),
+        ),
+    ),
+    by_trial_id=False,
+)
+
+_distribution_cache: dict[str, BaseDistribution] = {}
+
+
+def distribution_from_json(text: str) -> BaseDistribution:
+    """Parse a stored distribution, reusing the object for repeated JSON text."""
+    dist = _distribution_cache.get(text)
+    if dist is None:
+        dist = json_to_distribution(text)
+        if len(_distribution_cache) < 100_000:
+            _distribution_cache[text] = dist
+    return dist
+
+
+def utc(value: datetime.datetime | None) -> datetime.datetime | None:
+    """Attach UTC to a naive datetime read from the database."""
+    if value is None:
+        return None
+    if isinstance(value, str):  # defensive: a driver that returns text
+        value = datetime.datetime.fromisoformat(value)
+    return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
+
+
+def to_naive_utc(value: datetime.datetime | None) -> datetime.datetime | None:
+    """Convert a datetime to naive UTC for storage; naive input is taken as UTC."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(_UTC).replace(tzinfo=None)
+
+
+def build_trials(rows: Sequence[Any]) -> list[FrozenTrial]:
+    """Assemble FrozenTrials from the rows of a trials union, in number order."""
+    trials: dict[int, FrozenTrial] = {}
+    values: dict[int, dict[int, float]] = {}
+    children: list[Any] = []
+    for row in rows:
+        if row[0] == _TRIAL:
+            trial = FrozenTrial.__new__(FrozenTrial)
+            trial._trial_id = row[1]
+            trial._number = row[3]
+            trial._state = _STATES[row[4]]
+            trial._values = None
+            trial._datetime_start = utc(row[7])
+            trial._datetime_complete = utc(row[8])
+            trial._params = {}
+            trial._distributions = {}
+            trial._user_attrs = {}
+            trial._system_attrs = {}
+            trial._intermediate_values = {}
+            trials[row[1]] = trial
+        else:
+            children.append(row)
+    for kind, trial_id, name, integer, code, number, text, _start, _complete, _study in children:
+        trial = trials.get(trial_id)
+        if trial is None:
+            continue  # a trial created after the trial rows were read
+        if kind == _PARAM:
+            dist = distribution_from_json(text)
+            trial._params[name] = dist.to_external_repr(number)
+            trial._distributions[name] = dist
+        elif kind == _VALUE:
+            values.setdefault(trial_id, {})[integer] = decode_float(number, code)
+        elif kind == _INTERMEDIATE:
+            trial._intermediate_values[integer] = decode_float(number, code)
+        elif kind == _USER_ATTR:
+            trial._user_attrs[name] = json.loads(text)
+        else:
+            trial._system_attrs[name] = json.loads(text)
+    for trial_id, by_objective in values.items():
+        trials[trial_id]._values = [by_objective[k] for k in sorted(by_objective)]
+    for trial in trials.values():
+        if len(trial._intermediate_values) > 1:
+            trial._intermediate_values = dict(sorted(trial._intermediate_values.items()))
+    return sorted(trials.values(), key=lambda t: t._number)
+
+
+def load_one(conn: Connection, trial_id: int) -> tuple[FrozenTrial, int] | None:
+    """Read one trial and its study id, or ``None`` if it does not exist."""
+    rows = conn.execute(ONE_TRIAL, {"trial_id": trial_id}).all()
+    study_ids = [row[9] for row in rows if row[0] == _TRIAL]
+    found = build_trials(rows)
+    return (found[0], int(study_ids[0])) if found else None
+
+
+def load_changes(
+    conn: Connection, study_id: int, after_number: int, unfinished_ids: Sequence[int]
+) -> list[FrozenTrial]:
+    """Read the trials of a study numbered above ``after_number`` or in ``unfinished_ids``."""
+    if not unfinished_ids:
+        rows = conn.execute(NEW_TRIALS, {"study_id": study_id, "after_number": after_number})
+        return build_trials(rows.all())
+    found: list[FrozenTrial] = []
+    ids = list(unfinished_ids)
+    chunk = 500  # keeps the bound parameters well below every backend's limit
+    for start in range(0, len(ids), chunk):
+        params = {
+            "study_id": study_id,
+            # Only the first chunk also asks for new trials.
+            "after_number": after_number if start == 0 else 2**62,
+            "trial_ids": ids[start : start + chunk],
+        }
+        found.extend(build_trials(conn.execute(NEW_AND_UNFINISHED_TRIALS, params).all()))
+    return found

@@ -1,0 +1,152 @@
+"""The tables of an RDBStorage database, declared once with SQLAlchemy Core.
+
+The Alembic migrations in ``alembic/versions`` produce exactly this schema; a test compares
+the two. ``SCHEMA_VERSION`` and ``HEAD_REVISION`` name the schema this code reads and writes.
+
+Floats that may be infinite or NaN (objective and intermediate values) are stored as a
+nullable ``value`` plus a ``value_type`` (:data:`FINITE`, :data:`POS_INF`, :data:`NEG_INF`,
+:data:`NAN`), which every backend keeps exactly. Datetimes are naive UTC in the database and
+made timezone-aware when read. Attribute values are JSON text; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 2
+HEAD_REVISION = "0002_trial_state_index"
+
+MAX_NAME_LENGTH = 512
+
+FINITE, POS_INF, NEG_INF, NAN = 0, 1, 2, 3
+
+metadata = sa.MetaData()
+
+
+def _cascade_fk(column: str) -> sa.ForeignKey:
+    return sa.ForeignKey(column, ondelete="CASCADE")
+
+
+version_info = sa.Table(
+    "version_info",
+    metadata,
+    sa.Column("version_info_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("schema_version", sa.Integer, nullable=False),
+    sa.Column("library_version", sa.String(64), nullable=False),
+    # Identifies this database in per-process caches, even if a file is replaced.
+    sa.Column("database_uuid", sa.String(36), nullable=False),
+)
+
+studies = sa.Table(
+    "studies",
+    metadata,
+    sa.Column("study_id", sa.Integer, primary_key=True),
+    sa.Column("study_name", sa.String(MAX_NAME_LENGTH), nullable=False, unique=True),
+    sa.Column("next_trial_number", sa.Integer, nullable=False, server_default="0"),
+    sqlite_autoincrement=True,  # ids are never reused, so caches keyed by id stay valid
+)
+
+study_directions = sa.Table(
+    "study_directions",
+    metadata,
+    sa.Column("study_id", sa.Integer, _cascade_fk("studies.study_id"), primary_key=True),
+    sa.Column("objective", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("direction", sa.SmallInteger, nullable=False),
+)
+
+
+def _attr_table(name: str, owner: str, owner_fk: str) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column(owner, sa.Integer, _cascade_fk(owner_fk), primary_key=True),
+        sa.Column("key", sa.String(MAX_NAME_LENGTH), primary_key=True),
+        sa.Column("value_json", sa.Text, nullable=False),
+    )
+
+
+study_user_attrs = _attr_table("study_user_attrs", "study_id", "studies.study_id")
+study_system_attrs = _attr_table("study_system_attrs", "study_id", "studies.study_id")
+
+# The first distribution used for each parameter name of a study: every later distribution
+# of that name must be compatible with it.
+study_param_distributions = sa.Table(
+    "study_param_distributions",
+    metadata,
+    sa.Column("study_id", sa.Integer, _cascade_fk("studies.study_id"), primary_key=True),
+    sa.Column("param_name", sa.String(MAX_NAME_LENGTH), primary_key=True),
+    sa.Column("distribution_json", sa.Text, nullable=False),
+)
+
+trials = sa.Table(
+    "trials",
+    metadata,
+    sa.Column("trial_id", sa.Integer, primary_key=True),
+    sa.Column("study_id", sa.Integer, _cascade_fk("studies.study_id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("state", sa.SmallInteger, nullable=False),
+    sa.Column("datetime_start", sa.DateTime, nullable=True),
+    sa.Column("datetime_complete", sa.DateTime, nullable=True),
+    sa.UniqueConstraint("study_id", "number", name="uq_trials_study_id_number"),
+    sa.Index("ix_trials_study_id_state", "study_id", "state"),
+    sqlite_autoincrement=True,
+)
+
+trial_values = sa.Table(
+    "trial_values",
+    metadata,
+    sa.Column("trial_id", sa.Integer, _cascade_fk("trials.trial_id"), primary_key=True),
+    sa.Column("objective", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("value", sa.Double, nullable=True),
+    sa.Column("value_type", sa.SmallInteger, nullable=False),
+)
+
+trial_params = sa.Table(
+    "trial_params",
+    metadata,
+    sa.Column("trial_id", sa.Integer, _cascade_fk("trials.trial_id"), primary_key=True),
+    sa.Column("param_name", sa.String(MAX_NAME_LENGTH), primary_key=True),
+    sa.Column("param_value", sa.Double, nullable=False),
+    sa.Column("distribution_json", sa.Text, nullable=False),
+)
+
+trial_intermediate_values = sa.Table(
+    "trial_intermediate_values",
+    metadata,
+    sa.Column("trial_id", sa.Integer, _cascade_fk("trials.trial_id"), primary_key=True),
+    sa.Column("step", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("value", sa.Double, nullable=True),
+    sa.Column("value_type", sa.SmallInteger, nullable=False),
+)
+
+trial_user_attrs = _attr_table("trial_user_attrs", "trial_id", "trials.trial_id")
+trial_system_attrs = _attr_table("trial_system_attrs", "trial_id", "trials.trial_id")
+
+trial_heartbeats = sa.Table(
+    "trial_heartbeats",
+    metadata,
+    sa.Column("trial_id", sa.Integer, _cascade_fk("trials.trial_id"), primary_key=True),
+    sa.Column("heartbeat", sa.DateTime, nullable=False),
+)
+
+
+def encode_float(value: float) -> tuple[float | None, int]:
+    """Split a float into the ``(value, value_type)`` columns."""
+    if math.isfinite(value):
+        return value, FINITE
+    if math.isnan(value):
+        return None, NAN
+    return None, POS_INF if value > 0 else NEG_INF
+
+
+def decode_float(value: float | None, value_type: int) -> float:
+    """Rebuild a float from its ``(value, value_type)`` columns."""
+    if value_type == FINITE:
+        return float(value)  # type: ignore[arg-type]
+    if value_type == POS_INF:
+        return math.inf
+    if value_type == NEG_INF:
+        return -math.inf
+    return math.nan
