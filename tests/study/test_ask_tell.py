@@ -340,3 +340,47 @@ def test_enqueued_params_are_copied() -> None:
     params["x"] = 0.9
     trial = study.ask()
     assert trial.suggest_float("x", 0, 1) == 0.5
+
+
+class _Boom(Exception):
+    pass
+
+
+def test_trial_recorded_even_if_after_trial_hook_fails() -> None:
+    class Broken(RandomSampler):
+        def after_trial(self, study: Any, trial: Any, state: Any, values: Any) -> None:
+            raise _Boom("hook")
+
+    study = _study(sampler=Broken(seed=0))
+    trial = study.ask()
+    with pytest.raises(_Boom):
+        study.tell(trial, 2.0)
+    stored = study.trials[0]
+    assert stored.state == TrialState.COMPLETE
+    assert stored.value == 2.0
+
+
+def test_ask_calls_sampler_before_trial() -> None:
+    started: list[tuple[int, TrialState]] = []
+
+    class Recorder(RandomSampler):
+        def before_trial(self, study: Any, trial: Any) -> None:
+            started.append((trial.number, trial.state))
+
+    study = _study(sampler=Recorder(seed=0))
+    study.enqueue_trial({"x": 0.5})
+    study.ask()
+    study.ask()
+    assert started == [(0, TrialState.RUNNING), (1, TrialState.RUNNING)]
+
+
+def test_ask_takes_waiting_trials_first_in_order() -> None:
+    study = _study()
+    study.ask()
+    study.enqueue_trial({"x": 0.1})
+    study.enqueue_trial({"x": 0.2})
+    first, second, third = study.ask(), study.ask(), study.ask()
+    assert (first.number, second.number, third.number) == (1, 2, 3)
+    assert first.suggest_float("x", 0, 1) == 0.1
+    assert second.suggest_float("x", 0, 1) == 0.2
+    assert [t.state for t in study.trials] == [TrialState.RUNNING] * 4

@@ -532,3 +532,80 @@ def test_invalid_arguments_leave_study_usable() -> None:
         study.optimize(lambda t: 1.0, n_trials=-1)
     study.optimize(lambda t: 1.0, n_trials=1)
     assert len(study.trials) == 1
+
+
+def test_enqueued_trials_each_run_once_with_threads() -> None:
+    study = _study()
+    for i in range(10):
+        study.enqueue_trial({"x": i / 10})
+    seen: list[float] = []
+    lock = threading.Lock()
+
+    def objective(trial: Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        with lock:
+            seen.append(x)
+        time.sleep(0.002)
+        return x
+
+    study.optimize(objective, n_trials=10, n_jobs=2)
+    assert sorted(seen) == [i / 10 for i in range(10)]
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    assert len(study.trials) == 10
+
+
+def test_stop_with_threads() -> None:
+    study = _study()
+
+    def objective(trial: Trial) -> float:
+        if trial.number == 3:
+            trial.study.stop()
+        time.sleep(0.002)
+        return 1.0
+
+    study.optimize(objective, n_trials=100, n_jobs=2)
+    # Each thread finishes at most the trial it is running.
+    assert 4 <= len(study.trials) <= 6
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+
+
+def test_timeout_with_threads() -> None:
+    study = _study()
+
+    def objective(trial: Trial) -> float:
+        time.sleep(0.02)
+        return 1.0
+
+    study.optimize(objective, timeout=0.2, n_jobs=2)
+    assert len(study.trials) >= 2
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+
+
+def test_sampler_error_fails_trial_and_propagates() -> None:
+    class BrokenSampler(RandomSampler):
+        def sample_independent(self, *args: Any) -> Any:
+            raise _Boom("sampler broke")
+
+    study = _study(sampler=BrokenSampler())
+    with pytest.raises(_Boom):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    assert [t.state for t in study.trials] == [TrialState.FAIL]
+    assert study.trials[0].datetime_complete is not None
+
+
+def test_callback_cannot_alter_stored_trial() -> None:
+    study = _study()
+
+    def callback(study: Study, trial: FrozenTrial) -> None:
+        trial.params["x"] = -1.0
+        trial.user_attrs["added"] = True
+        trial.values = [123.0]
+
+    def objective(trial: Trial) -> float:
+        return trial.suggest_float("x", 0, 1)
+
+    study.optimize(objective, n_trials=2, callbacks=[callback])
+    for t in study.trials:
+        assert 0 <= t.params["x"] <= 1
+        assert t.user_attrs == {}
+        assert t.value == t.params["x"]
