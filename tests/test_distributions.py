@@ -364,6 +364,7 @@ class TestJson:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", HpoWarning)
             dist = FloatDistribution(16384.96937458054, 262145.0, step=0.001)
+        assert dist._contains(dist.high)
         loaded = json_to_distribution(distribution_to_json(dist))
         assert loaded == dist
         assert loaded._contains(dist.high)
