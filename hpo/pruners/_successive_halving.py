@@ -68,8 +68,9 @@ def shared_resource(
     recorded = study.system_attrs.get(key)
     if recorded is None:
         study.set_system_attr(key, value)
-    else:
-        value = float(recorded)
+        # Read back: of two workers writing at once, both adopt the value that was kept.
+        recorded = study.system_attrs.get(key, value)
+    value = float(recorded)
     cache[name] = value
     return value
 
