@@ -44,7 +44,6 @@ __all__ = [
     "exceptions",
     "get_all_study_names",
     "get_all_study_summaries",
-    "importance",
     "load_study",
     "logging",
     "pruners",
@@ -56,8 +55,8 @@ __all__ = [
     "visualization",
 ]
 
-# Heavier subpackages (plotting, importance) load on first access.
-_LAZY_SUBMODULES = ("importance", "search_space", "visualization", "cli")
+# Heavier subpackages (plotting, the command line) load on first access.
+_LAZY_SUBMODULES = ("search_space", "visualization", "cli")
 
 
 def __getattr__(name: str) -> Any:

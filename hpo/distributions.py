@@ -12,6 +12,8 @@ import abc
 import decimal
 import json
 import math
+import os
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -74,12 +76,30 @@ class BaseDistribution(abc.ABC):
         return f"{type(self).__name__}({args})"
 
 
+def _grid_tolerance(low: float, high: float, step: float) -> float:
+    """Return the rounding error, in units of ``step``, of a grid index near ``high``."""
+    return max(1e-8, 4.0 * (math.ulp(high) + math.ulp(low)) / step)
+
+
 def _grid_high(low: float, high: float, step: float) -> float:
     """Return the largest value of the grid ``low + k * step`` that does not exceed ``high``."""
-    # Decimal arithmetic keeps steps such as 0.1 from drifting by one grid point.
+    # Decimal arithmetic keeps steps such as 0.1 from drifting by one grid point; the
+    # tolerance keeps a high that is on the grid up to float rounding where it is.
     d_low, d_high, d_step = (decimal.Decimal(str(v)) for v in (low, high, step))
-    n_steps = (d_high - d_low) // d_step
+    exact = (d_high - d_low) / d_step
+    n_steps = math.floor(exact + decimal.Decimal(_grid_tolerance(low, high, step)))
     return float(d_low + n_steps * d_step)
+
+
+def _caller_stacklevel() -> int:
+    """Return the stacklevel of the first frame outside hpo, for warnings about user code."""
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package_dir):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def _warn_high_adjusted(low: float, high: float, step: float, new_high: float) -> None:
@@ -87,7 +107,7 @@ def _warn_high_adjusted(low: float, high: float, step: float, new_high: float) -
         f"high={high} is not on the grid low={low} + k * step={step}; "
         f"it was lowered to {new_high}.",
         HpoWarning,
-        stacklevel=4,
+        stacklevel=_caller_stacklevel(),
     )
 
 
@@ -150,7 +170,7 @@ class FloatDistribution(BaseDistribution):
         if self.step is None:
             return True
         k = (value - self.low) / self.step
-        return abs(k - round(k)) < 1e-8
+        return abs(k - round(k)) <= _grid_tolerance(self.low, self.high, self.step)
 
     def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
         try:
@@ -371,6 +391,13 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
         attrs = dict(loaded["attributes"])
     except (json.JSONDecodeError, KeyError, TypeError) as e:
         raise ValueError(f"Not a distribution in JSON: {json_str!r}.") from e
+    try:
+        return _build_distribution(name, attrs)
+    except (TypeError, KeyError, ValueError) as e:
+        raise ValueError(f"Not a valid distribution in JSON: {json_str!r}: {e}") from None
+
+
+def _build_distribution(name: str, attrs: dict[str, Any]) -> BaseDistribution:
     with warnings.catch_warnings():
         # A stored distribution is already on its grid; do not warn again on load.
         warnings.simplefilter("ignore", HpoWarning)
@@ -388,7 +415,7 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
             return IntDistribution(attrs["low"], attrs["high"], step=attrs.get("step", 1))
         if name == "IntLogUniformDistribution":
             return IntDistribution(attrs["low"], attrs["high"], log=True)
-    raise ValueError(f"Unknown distribution name {name!r} in {json_str!r}.")
+    raise ValueError(f"unknown distribution name {name!r}")
 
 
 def check_distribution_compatibility(

@@ -42,8 +42,12 @@ class DuplicatedStudyError(HpoError):
     """Raised when a study is created with a name that already exists in the storage."""
 
 
-class UpdateFinishedTrialError(HpoError, RuntimeError):
-    """Raised when a finished (COMPLETE, PRUNED or FAIL) trial is modified."""
+class UpdateFinishedTrialError(HpoError, RuntimeError, ValueError):
+    """Raised when a finished (COMPLETE, PRUNED or FAIL) trial is modified.
+
+    It is also a ``ValueError``, so code that catches ``ValueError`` around ``Study.tell``
+    keeps working.
+    """
 
 
 class StorageVersionError(HpoError):

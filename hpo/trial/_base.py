@@ -39,7 +39,7 @@ def _numeric_distribution(
     try:
         dist = cls(*args)
     except (TypeError, ValueError) as e:
-        raise ValueError(f"{e} for parameter {name!r}") from None
+        raise ValueError(f"{str(e).rstrip('.')} for parameter {name!r}") from None
     if key:
         if len(_DISTRIBUTION_CACHE) >= _DISTRIBUTION_CACHE_SIZE:
             _DISTRIBUTION_CACHE.clear()
@@ -49,6 +49,8 @@ def _numeric_distribution(
 
 class BaseTrial(abc.ABC):
     """The objective-facing interface of a trial."""
+
+    __slots__ = ()
 
     @abc.abstractmethod
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
@@ -139,7 +141,7 @@ class BaseTrial(abc.ABC):
         try:
             dist = CategoricalDistribution(choices)
         except ValueError as e:
-            raise ValueError(f"{e} for parameter {name!r}") from None
+            raise ValueError(f"{str(e).rstrip('.')} for parameter {name!r}") from None
         return self._suggest(name, dist)
 
     def suggest_uniform(self, name: str, low: float, high: float) -> float:

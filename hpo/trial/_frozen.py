@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import datetime
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from hpo.distributions import BaseDistribution, check_distribution_compatibility
+from hpo.exceptions import HpoWarning
 from hpo.trial._base import BaseTrial, check_report_arguments
 from hpo.trial._state import TrialState
 
@@ -238,7 +240,12 @@ class FrozenTrial(BaseTrial):
         check_distribution_compatibility(self.distributions[name], distribution)
         value = self.params[name]
         if not distribution._contains(distribution.to_internal_repr(value)):
-            raise ValueError(f"Recorded value {value!r} of {name!r} is outside {distribution}.")
+            warnings.warn(
+                f"Recorded value {value!r} of {name!r} is outside {distribution}; "
+                "it is returned anyway.",
+                HpoWarning,
+                stacklevel=3,
+            )
         return value
 
     def report(self, value: float, step: int) -> None:
@@ -337,6 +344,8 @@ class FrozenTrial(BaseTrial):
             raise ValueError(f"A {self.state.name} trial needs datetime_start.")
         if self.state.is_finished() and self.datetime_complete is None:
             raise ValueError(f"A {self.state.name} trial needs datetime_complete.")
+        if not self.state.is_finished() and self.datetime_complete is not None:
+            raise ValueError(f"A {self.state.name} trial cannot have datetime_complete.")
         if self.state == TrialState.COMPLETE:
             if self._values is None:
                 raise ValueError("A COMPLETE trial needs a value or values.")
