@@ -395,3 +395,29 @@ def test_backend_with_each_lock_appends_from_threads(tmp_path: Path, lock_class:
         t.join()
     logs = _backend(tmp_path).read_logs(0)
     assert sorted(log["i"] for log in logs) == [100 * k + i for k in range(3) for i in range(50)]
+
+
+def test_logs_do_not_depend_on_how_the_file_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "j.journal"
+    lines = [
+        b'{"i": 0}',
+        b'{"a": "}',
+        b'{"}',
+        b'{"x": 1}, {"y": 2}',
+        b'\x0c{"i": "form feed"}',
+        b' \t{"i": 1}\r',
+        b'\xef\xbb\xbf{"i": "bom"}',
+        b'{"i": "\xc3\xa9t\xc3\xa9"}',
+        b'{"i": "\xff"}',
+        b'{"i": 2}',
+    ]
+    path.write_bytes(b"")
+    incremental = JournalFileBackend(str(path))
+    seen = []
+    for line in lines:
+        with open(path, "ab") as f:
+            f.write(line + b"\n")
+        seen += incremental.read_logs(len(seen))
+    at_once = JournalFileBackend(str(path)).read_logs(0)
+    assert seen == at_once
+    assert at_once == [{"i": 0}, {"i": 1}, {"i": "bom"}, {"i": "été"}, {"i": 2}]

@@ -32,7 +32,10 @@ def encode_float(value: float) -> float | str:
 
 def decode_float(encoded: Any) -> float:
     """Read a float written by :func:`encode_float`."""
-    if isinstance(encoded, (int, float)) and not isinstance(encoded, bool):
+    kind = type(encoded)
+    if kind is float:
+        return encoded
+    if kind is int:
         return float(encoded)
     if isinstance(encoded, str) and encoded in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[encoded]
@@ -48,13 +51,15 @@ def decode_values(encoded: Any) -> list[float] | None:
     """Read objective values written by :func:`encode_values`."""
     if encoded is None:
         return None
-    if not isinstance(encoded, list):
+    if type(encoded) is not list:
         raise CorruptLogError(f"not a list of values: {encoded!r}")
     return [decode_float(v) for v in encoded]
 
 
 def to_utc(moment: datetime.datetime) -> datetime.datetime:
     """Return ``moment`` in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is datetime.timezone.utc:
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=datetime.timezone.utc)
     return moment.astimezone(datetime.timezone.utc)
@@ -69,7 +74,7 @@ def decode_datetime(encoded: Any) -> datetime.datetime | None:
     """Read a datetime written by :func:`encode_datetime`."""
     if encoded is None:
         return None
-    if not isinstance(encoded, str):
+    if type(encoded) is not str:
         raise CorruptLogError(f"not a datetime: {encoded!r}")
     try:
         return to_utc(datetime.datetime.fromisoformat(encoded))

@@ -15,6 +15,9 @@ from hpo.storages.journal._lock import BaseJournalFileLock, JournalFileSymlinkLo
 _logger = logging.get_logger(__name__)
 
 _NEWLINE = b"\n"
+_DECODER = json.JSONDecoder()
+# What JSON itself counts as white space; str.strip() would also drop e.g. form feeds.
+_JSON_SPACE = " \t\r"
 
 
 class JournalFileBackend(BaseJournalBackend):
@@ -159,10 +162,38 @@ class JournalFileBackend(BaseJournalBackend):
         end = data.rfind(_NEWLINE)
         if end < 0:
             return []  # only an incomplete line so far
+        logs = self._parse_lines(data[:end], self._offset)
+        self._offset += end + 1
+        self._n_logs_read += len(logs)
+        return logs
+
+    def _parse_lines(self, chunk: bytes, offset: int) -> list[dict[str, Any]]:
+        """Parse complete lines; skip blank ones, and corrupt ones with a warning."""
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._parse_lines_one_by_one(chunk, offset)
+        logs: list[dict[str, Any]] = []
+        append = logs.append
+        decode = _DECODER.raw_decode
+        for line in text.split("\n"):
+            stripped = line.strip(_JSON_SPACE)
+            if not stripped:
+                continue
+            try:
+                log, end = decode(stripped)
+            except ValueError:
+                end = -1
+            if end != len(stripped) or type(log) is not dict:
+                # Rare: redo this chunk line by line, which also finds the byte offsets.
+                return self._parse_lines_one_by_one(chunk, offset)
+            append(log)
+        return logs
+
+    def _parse_lines_one_by_one(self, chunk: bytes, offset: int) -> list[dict[str, Any]]:
         logs: list[dict[str, Any]] = []
         line_start = 0
-        offset = self._offset
-        for line in data[:end].split(_NEWLINE):
+        for line in chunk.split(_NEWLINE):
             line_offset = offset + line_start
             line_start += len(line) + 1
             if not line.strip():
@@ -171,7 +202,7 @@ class JournalFileBackend(BaseJournalBackend):
                 log = json.loads(line)
             except ValueError:
                 log = None
-            if not isinstance(log, dict):
+            if type(log) is not dict:
                 _logger.warning(
                     "Skipped a corrupt line at byte %d of the journal file %s: %r",
                     line_offset,
@@ -180,8 +211,6 @@ class JournalFileBackend(BaseJournalBackend):
                 )
                 continue
             logs.append(log)
-        self._offset += end + 1
-        self._n_logs_read += len(logs)
         return logs
 
     # -- writing ---------------------------------------------------------------------------

@@ -113,22 +113,24 @@ class JournalStorage(BaseStorage):
     def _sync(self) -> None:
         """Apply the logs appended since the last sync; remember the outcome of our own."""
         worker = self._worker
+        apply = self._state.apply
+        outcomes = self._outcomes
         for log in self._backend.read_logs(self._n_logs):
             log_number = self._n_logs
             self._n_logs += 1
-            seq = log.get("seq") if log.get("worker") == worker else None
+            error: BaseException | None = None
+            result = None
             try:
-                result = self._state.apply(log)
+                result = apply(log)
             except CorruptLogError as e:
                 _logger.warning("Skipped the malformed journal log #%d: %s.", log_number, e)
-                if isinstance(seq, int):
-                    self._outcomes[seq] = (None, StorageInternalError(f"Malformed log: {e}."))
+                error = StorageInternalError(f"Malformed log: {e}.")
             except _REFUSALS as e:
-                if isinstance(seq, int):
-                    self._outcomes[seq] = (None, e)
-            else:
-                if isinstance(seq, int):
-                    self._outcomes[seq] = (result, None)
+                error = e
+            if log.get("worker") == worker:
+                seq = log.get("seq")
+                if type(seq) is int:
+                    outcomes[seq] = (result, error)
 
     def _write(self, op: str, **fields: Any) -> Any:
         """Append one operation, replay up to it, and return its outcome or raise its error."""
