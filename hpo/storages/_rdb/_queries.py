@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from hpo.distributions import BaseDistribution, json_to_distribution
 from hpo.storages._rdb import _schema as s
+from hpo.storages._rdb._engine import Raw
 from hpo.storages._rdb._schema import decode_float
 from hpo.trial import FrozenTrial, TrialState
+
+_IDS_MARKER = "HPO_UNFINISHED_TRIAL_IDS"
 
 _TRIAL, _PARAM, _VALUE, _INTERMEDIATE, _USER_ATTR, _SYSTEM_ATTR = range(6)
 
@@ -97,7 +99,7 @@ def _trials_union(where: sa.ColumnElement[bool], by_trial_id: bool) -> sa.Compou
         select = sa.select(*_columns(kind, table.c.trial_id, **columns))
         if by_trial_id:
             # ``where`` names trials.trial_id only: filter the child table directly.
-            select = select.where(table.c.trial_id == sa.bindparam("trial_id"))
+            select = select.where(table.c.trial_id == sa.bindparam("trial_id", required=False))
         else:
             select = select.join_from(table, t, table.c.trial_id == t.c.trial_id).where(where)
         parts.append(select)
@@ -105,20 +107,22 @@ def _trials_union(where: sa.ColumnElement[bool], by_trial_id: bool) -> sa.Compou
 
 
 # Statements are built once; SQLAlchemy caches their compiled form.
-ONE_TRIAL = _trials_union(s.trials.c.trial_id == sa.bindparam("trial_id"), by_trial_id=True)
+ONE_TRIAL = _trials_union(
+    s.trials.c.trial_id == sa.bindparam("trial_id", required=False), by_trial_id=True
+)
 NEW_TRIALS = _trials_union(
     sa.and_(
-        s.trials.c.study_id == sa.bindparam("study_id"),
-        s.trials.c.number > sa.bindparam("after_number"),
+        s.trials.c.study_id == sa.bindparam("study_id", required=False),
+        s.trials.c.number > sa.bindparam("after_number", required=False),
     ),
     by_trial_id=False,
 )
 NEW_AND_UNFINISHED_TRIALS = _trials_union(
     sa.and_(
-        s.trials.c.study_id == sa.bindparam("study_id"),
+        s.trials.c.study_id == sa.bindparam("study_id", required=False),
         sa.or_(
-            s.trials.c.number > sa.bindparam("after_number"),
-            s.trials.c.trial_id.in_(sa.bindparam("trial_ids", expanding=True)),
+            s.trials.c.number > sa.bindparam("after_number", required=False),
+            s.trials.c.trial_id.in_([sa.literal_column(_IDS_MARKER)]),
         ),
     ),
     by_trial_id=False,
@@ -176,9 +180,10 @@ def build_trials(rows: Sequence[Any]) -> list[FrozenTrial]:
         else:
             children.append(row)
     for kind, trial_id, name, integer, code, number, text, _start, _complete, _study in children:
-        trial = trials.get(trial_id)
-        if trial is None:
+        owner = trials.get(trial_id)
+        if owner is None:
             continue  # a trial created after the trial rows were read
+        trial = owner
         if kind == _PARAM:
             dist = distribution_from_json(text)
             trial._params[name] = dist.to_external_repr(number)
@@ -199,30 +204,29 @@ def build_trials(rows: Sequence[Any]) -> list[FrozenTrial]:
     return sorted(trials.values(), key=lambda t: t._number)
 
 
-def load_one(conn: Connection, trial_id: int) -> tuple[FrozenTrial, int] | None:
+def load_one(raw: Raw, trial_id: int) -> tuple[FrozenTrial, int] | None:
     """Read one trial and its study id, or ``None`` if it does not exist."""
-    rows = conn.execute(ONE_TRIAL, {"trial_id": trial_id}).all()
+    rows = raw.execute(ONE_TRIAL, {"trial_id": trial_id}).fetchall()
     study_ids = [row[9] for row in rows if row[0] == _TRIAL]
     found = build_trials(rows)
     return (found[0], int(study_ids[0])) if found else None
 
 
 def load_changes(
-    conn: Connection, study_id: int, after_number: int, unfinished_ids: Sequence[int]
+    raw: Raw, study_id: int, after_number: int, unfinished_ids: Sequence[int]
 ) -> list[FrozenTrial]:
     """Read the trials of a study numbered above ``after_number`` or in ``unfinished_ids``."""
+    params = {"study_id": study_id, "after_number": after_number}
     if not unfinished_ids:
-        rows = conn.execute(NEW_TRIALS, {"study_id": study_id, "after_number": after_number})
-        return build_trials(rows.all())
+        return build_trials(raw.execute(NEW_TRIALS, params).fetchall())
     found: list[FrozenTrial] = []
-    ids = list(unfinished_ids)
-    chunk = 500  # keeps the bound parameters well below every backend's limit
+    ids = [int(i) for i in unfinished_ids]
+    chunk = 1000
     for start in range(0, len(ids), chunk):
-        params = {
-            "study_id": study_id,
-            # Only the first chunk also asks for new trials.
-            "after_number": after_number if start == 0 else 2**62,
-            "trial_ids": ids[start : start + chunk],
-        }
-        found.extend(build_trials(conn.execute(NEW_AND_UNFINISHED_TRIALS, params).all()))
+        if start > 0:
+            params = {"study_id": study_id, "after_number": 2**31 - 1}  # only chunk 0 reads new
+        # Integer ids are inlined; the statement keeps its bound study and number.
+        id_list = ", ".join(str(i) for i in ids[start : start + chunk])
+        sql = raw.prepared_sql(NEW_AND_UNFINISHED_TRIALS).replace(_IDS_MARKER, id_list)
+        found.extend(build_trials(raw.execute(NEW_AND_UNFINISHED_TRIALS, params, sql).fetchall()))
     return found

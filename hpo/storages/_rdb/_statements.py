@@ -23,7 +23,7 @@ UPDATABLE = (int(TrialState.RUNNING), int(TrialState.WAITING))
 
 def bp(name: str, type_: Any = None) -> Any:
     """A bound parameter; prefixed because SQLAlchemy reserves column names in DML."""
-    return sa.bindparam("b_" + name, type_=type_)
+    return sa.bindparam("b_" + name, type_=type_, required=False)
 
 
 def args(params: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +177,7 @@ class Statements:
                     sa.select(
                         counter.c.study_id,
                         counter.c.number,
-                        sa.literal(RUNNING, sa.SmallInteger),
+                        sa.literal_column(str(RUNNING), sa.SmallInteger),
                         bp("datetime_start", sa.DateTime),
                     ),
                 )
@@ -196,6 +196,46 @@ class Statements:
                 datetime_complete=bp("datetime_complete", sa.DateTime),
             )
         )
+        values_insert = _insert(dialect, s.trial_values)
+        self.upsert_value = values_insert.values(
+            trial_id=bp("trial_id"),
+            objective=bp("objective"),
+            value=bp("value"),
+            value_type=bp("value_type"),
+        ).on_conflict_do_update(
+            index_elements=["trial_id", "objective"],
+            set_={
+                "value": values_insert.excluded.value,
+                "value_type": values_insert.excluded.value_type,
+            },
+        )
+        self.finish_with_values: Any = None
+        if dialect == "postgresql":
+            # Finish the trial and insert its values in one statement; the insert takes its
+            # rows from the UPDATE, so no values are written unless the trial was unfinished.
+            updated = self.finish_trial.returning(s.trials.c.trial_id).cte("updated")
+            unnested = (
+                sa.func.unnest(
+                    bp("objectives", postgresql.ARRAY(sa.Integer)),
+                    bp("values", postgresql.ARRAY(sa.Double)),
+                    bp("value_types", postgresql.ARRAY(sa.SmallInteger)),
+                )
+                .table_valued("objective", "value", "value_type")
+                .render_derived(name="v")
+            )
+            finish = postgresql.insert(s.trial_values).from_select(
+                ["trial_id", "objective", "value", "value_type"],
+                sa.select(
+                    updated.c.trial_id,
+                    unnested.c.objective,
+                    unnested.c.value,
+                    unnested.c.value_type,
+                ).select_from(updated.join(unnested, sa.true())),
+            )
+            self.finish_with_values = finish.on_conflict_do_update(
+                index_elements=["trial_id", "objective"],
+                set_={"value": finish.excluded.value, "value_type": finish.excluded.value_type},
+            )
         self.start_waiting_trial = (
             sa.update(s.trials)
             .where(

@@ -28,7 +28,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = sa.create_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("Give the database URL as sqlalchemy.url.")
+    engine = sa.create_engine(url)
     with engine.connect() as new_connection:
         _run(new_connection)
     engine.dispose()
