@@ -16,8 +16,8 @@ import pytest
 
 from hpo._study_direction import StudyDirection
 from hpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
-from hpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
-from hpo.storages.journal import JournalFileBackend, JournalStorage
+from hpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
+from hpo.storages.journal import BaseJournalBackend, JournalFileBackend, JournalStorage
 from hpo.trial import FrozenTrial, TrialState, create_trial
 
 MIN = [StudyDirection.MINIMIZE]
@@ -522,3 +522,47 @@ def test_returned_trials_are_copies(path: str) -> None:
     copy: FrozenTrial = storage.get_trial(trial_id)
     copy.user_attrs["nested"]["a"].append(2)
     assert storage.get_trial(trial_id).user_attrs == {"nested": {"a": [1]}}
+
+
+class ListBackend(BaseJournalBackend):
+    """A journal kept in a list, shared by the storage objects given the same list."""
+
+    def __init__(self, logs: list[dict[str, Any]]) -> None:
+        self.logs = logs
+
+    def read_logs(self, log_number_from: int) -> list[dict[str, Any]]:
+        return self.logs[log_number_from:]
+
+    def append_logs(self, logs: list[dict[str, Any]]) -> None:
+        self.logs.extend(json.loads(json.dumps(log)) for log in logs)
+
+
+def test_any_backend_can_hold_the_journal() -> None:
+    shared: list[dict[str, Any]] = []
+    first, second = JournalStorage(ListBackend(shared)), JournalStorage(ListBackend(shared))
+    study_id = first.create_new_study(MIN, "s")
+    trial_id = second.create_new_trial(study_id)
+    second.set_trial_param(trial_id, "x", 2.0, FLOAT)
+    first.set_trial_state_values(trial_id, TrialState.COMPLETE, [-math.inf])
+    assert _snapshot(first) == _snapshot(second)
+    assert first.get_best_trial(study_id).values == [-math.inf]
+    assert [log["op"] for log in shared] == [
+        "create_study",
+        "create_trial",
+        "set_trial_param",
+        "set_trial_state_values",
+    ]
+
+
+class LosingBackend(ListBackend):
+    def append_logs(self, logs: list[dict[str, Any]]) -> None:
+        pass
+
+
+def test_an_append_that_never_shows_up_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hpo.storages.journal import _storage
+
+    monkeypatch.setattr(_storage, "_READ_BACK_ATTEMPTS", 2)
+    storage = JournalStorage(LosingBackend([]))
+    with pytest.raises(StorageInternalError, match="never read back"):
+        storage.create_new_study(MIN, "lost")
