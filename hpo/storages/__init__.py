@@ -45,10 +45,12 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name == "journal":
+        return importlib.import_module("hpo.storages.journal")
     raise AttributeError(f"module 'hpo.storages' has no attribute {name!r}")
 
 
