@@ -38,9 +38,9 @@ def default_sampler() -> BaseSampler:
 
 def default_pruner() -> BasePruner:
     """Return the pruner a study uses when none is given."""
-    from hpo.pruners import NopPruner
+    from hpo.pruners import MedianPruner
 
-    return NopPruner()
+    return MedianPruner()
 
 
 class Study:
