@@ -2,5 +2,6 @@
 
 from hpo.samplers._base import BaseSampler
 from hpo.samplers._random import RandomSampler
+from hpo.samplers._tpe import TPESampler
 
-__all__ = ["BaseSampler", "RandomSampler"]
+__all__ = ["BaseSampler", "RandomSampler", "TPESampler"]

@@ -1,0 +1,604 @@
+"""TPESampler: the Tree-structured Parzen Estimator.
+
+For each suggestion, past trials are split into a good group and a bad group
+(:mod:`hpo.samplers._tpe._split`); a Parzen estimator is fitted to each, ``l(x)`` to the good
+and ``g(x)`` to the bad; candidates are drawn from ``l`` and the one maximizing
+``log l(x) - log g(x)`` is proposed (Bergstra et al., 2011). With ``multivariate=True``
+the parameters shared by all trials are modelled jointly (Falkner et al., 2018); with
+several objectives the split uses non-dominated sorting and hypervolume (Ozaki et al., 2022).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hpo import logging
+from hpo._study_direction import StudyDirection
+from hpo.distributions import BaseDistribution, CategoricalDistribution
+from hpo.samplers._base import BaseSampler
+from hpo.samplers._random import sample_uniform
+from hpo.samplers._tpe import _split
+from hpo.samplers._tpe._kernels import CategoricalDistanceFunc, categorical_distance_matrix
+from hpo.samplers._tpe._observations import (
+    COMPLETE,
+    CONSTRAINTS_KEY,
+    TrialTable,
+    internal_value,
+)
+from hpo.samplers._tpe._parzen_estimator import ParzenEstimator, ParzenEstimatorParameters
+from hpo.samplers._tpe._weights import (
+    default_gamma,
+    default_gamma_multiobjective,
+    default_weights,
+    hyperopt_default_gamma,
+)
+from hpo.search_space import IntersectionSearchSpace, _GroupDecomposedSearchSpace
+from hpo.trial import FrozenTrial, TrialState
+
+if TYPE_CHECKING:
+    from hpo.study import Study
+
+_logger = logging.get_logger(__name__)
+
+
+class _StudyState:
+    """What the sampler remembers about one study between calls."""
+
+    def __init__(self, storage: object, n_objectives: int) -> None:
+        self.storage = storage
+        self.table = TrialTable(n_objectives)
+        self.intersection = IntersectionSearchSpace(include_pruned=True)
+        self.groups = _GroupDecomposedSearchSpace(include_pruned=True)
+        self.rank_key: tuple[int, float] | None = None
+        self.rank_positions = np.zeros(0, dtype=np.intp)
+        self.distances: dict[tuple[str, CategoricalDistribution], np.ndarray] = {}
+        self.split_cache: tuple[Any, ...] | None = None
+
+    def positions(self, sign: float) -> np.ndarray:
+        """Each row's position in the single-objective ranking (0 is best), cached."""
+        table = self.table
+        key = (table.version, sign)
+        if self.rank_key != key:
+            order = _split.rank_single_objective(
+                table.states,
+                table.values[:, 0],
+                table.last_steps,
+                table.last_values,
+                table.violations,
+                sign,
+            )
+            positions = np.empty(len(order), dtype=np.intp)
+            positions[order] = np.arange(len(order))
+            self.rank_positions = positions
+            self.rank_key = key
+        return self.rank_positions
+
+
+@functools.lru_cache(maxsize=64)
+def _default_weights(n: int) -> np.ndarray:
+    weights = default_weights(n)
+    weights.flags.writeable = False
+    return weights
+
+
+def _check_flag(name: str, value: object) -> None:
+    if value is not None and not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a bool or None, got {value!r}.")
+
+
+class TPESampler(BaseSampler):
+    """Sample with the Tree-structured Parzen Estimator (TPE).
+
+    Until ``n_startup_trials`` trials are COMPLETE or PRUNED, parameters are sampled uniformly
+    at random. Then, for each suggestion, the trials are ranked and split: the best
+    ``gamma(n)`` form the good group, the others the bad group. A Parzen estimator
+    (a kernel mixture) is fitted to each, ``n_ei_candidates`` points are drawn from the good
+    one ``l(x)``, and the point with the largest ``l(x) / g(x)`` is proposed.
+
+    Arguments given as ``None`` take their default.
+
+    Parameters
+    ----------
+    consider_prior:
+        Add a wide prior kernel to both estimators, so no region becomes unreachable.
+        Default True.
+    prior_weight:
+        The prior kernel's weight relative to one observation. Default 1.0.
+    consider_magic_clip:
+        Keep each numeric kernel's bandwidth at least ``1 / min(100, 1 + n)`` of the domain.
+        Default True.
+    consider_endpoints:
+        In the univariate bandwidth rule, count the domain bounds as neighbors.
+        Default False.
+    n_startup_trials:
+        Trials sampled at random before TPE starts.
+    n_ei_candidates:
+        Candidates drawn from ``l(x)`` per proposal.
+    gamma:
+        ``gamma(n_trials) -> n_good``. Default ``min(ceil(0.1 * n), 25)``
+        (``ceil(0.1 * n)`` with several objectives).
+    weights:
+        ``weights(n) -> array of n weights``, oldest trial first, for the observations of a
+        group. Default: equal weights for the newest 25 trials, a ramp for older ones. With
+        several objectives the good group is weighted by hypervolume contribution instead.
+    seed:
+        Seed of the random number generator; the same seed gives the same proposals.
+    multivariate:
+        Model the parameters shared by all trials jointly. Default True for single-objective
+        studies and False for multi-objective ones.
+    group:
+        With ``multivariate``, split a conditional search space into groups of parameters
+        that always appear together, and model each group jointly.
+    warn_independent_sampling:
+        With ``multivariate``, log a warning when a parameter has to be sampled on its own.
+        Default True.
+    constant_liar:
+        Count RUNNING trials as bad, so parallel workers do not propose the same point.
+        Default True.
+    constraints_func:
+        ``constraints_func(trial) -> sequence of floats``, evaluated when a trial completes;
+        the trial is feasible when all values are ``<= 0``. Infeasible trials are ranked
+        after feasible ones, by their total violation. The values are stored in the trial's
+        system attribute ``"constraints"``.
+    categorical_distance_func:
+        Parameter name to ``distance(choice_a, choice_b) -> float``: the kernels of that
+        categorical parameter favor choices close to the observed one.
+
+    Raises
+    ------
+    ValueError
+        For ``n_startup_trials < 0``, ``n_ei_candidates < 1``, ``prior_weight <= 0``,
+        ``group=True`` with ``multivariate=False``, or arguments of the wrong type.
+
+    Example
+    -------
+    >>> import hpo
+    >>> study = hpo.create_study(sampler=TPESampler(seed=0))
+    >>> study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 2) ** 2, n_trials=30)
+    >>> abs(study.best_params["x"] - 2) < 1
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        consider_prior: bool | None = None,
+        prior_weight: float | None = None,
+        consider_magic_clip: bool | None = None,
+        consider_endpoints: bool | None = None,
+        n_startup_trials: int = 10,
+        n_ei_candidates: int = 24,
+        gamma: Callable[[int], int] | None = None,
+        weights: Callable[[int], np.ndarray] | None = None,
+        seed: int | None = None,
+        multivariate: bool | None = None,
+        group: bool = False,
+        warn_independent_sampling: bool | None = None,
+        constant_liar: bool | None = True,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        categorical_distance_func: Mapping[str, CategoricalDistanceFunc] | None = None,
+    ) -> None:
+        for flag_name, flag in (
+            ("consider_prior", consider_prior),
+            ("consider_magic_clip", consider_magic_clip),
+            ("consider_endpoints", consider_endpoints),
+            ("multivariate", multivariate),
+            ("group", group),
+            ("warn_independent_sampling", warn_independent_sampling),
+            ("constant_liar", constant_liar),
+        ):
+            _check_flag(flag_name, flag)
+        if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int):
+            raise ValueError(f"n_startup_trials must be an int, got {n_startup_trials!r}.")
+        if n_startup_trials < 0:
+            raise ValueError(f"n_startup_trials must be >= 0, got {n_startup_trials}.")
+        if isinstance(n_ei_candidates, bool) or not isinstance(n_ei_candidates, int):
+            raise ValueError(f"n_ei_candidates must be an int, got {n_ei_candidates!r}.")
+        if n_ei_candidates < 1:
+            raise ValueError(f"n_ei_candidates must be >= 1, got {n_ei_candidates}.")
+        if prior_weight is not None:
+            if isinstance(prior_weight, bool) or not isinstance(prior_weight, (int, float)):
+                raise ValueError(f"prior_weight must be a number, got {prior_weight!r}.")
+            if not (math.isfinite(prior_weight) and prior_weight > 0):
+                raise ValueError(f"prior_weight must be finite and > 0, got {prior_weight}.")
+        for func_name, func in (
+            ("gamma", gamma),
+            ("weights", weights),
+            ("constraints_func", constraints_func),
+        ):
+            if func is not None and not callable(func):
+                raise ValueError(f"{func_name} must be callable or None, got {func!r}.")
+        if group and multivariate is False:
+            raise ValueError(
+                "group=True needs multivariate=True (or None), got multivariate=False."
+            )
+        if categorical_distance_func is not None and not isinstance(
+            categorical_distance_func, Mapping
+        ):
+            raise ValueError(
+                "categorical_distance_func must map parameter names to callables, got "
+                f"{categorical_distance_func!r}."
+            )
+        distance_funcs = dict(categorical_distance_func or {})
+        for name, distance_func in distance_funcs.items():
+            if not callable(distance_func):
+                raise ValueError(
+                    f"categorical_distance_func[{name!r}] must be callable, got "
+                    f"{distance_func!r}."
+                )
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+        ):
+            raise ValueError(f"seed must be an int or None, got {seed!r}.")
+
+        self._parameters = ParzenEstimatorParameters(
+            consider_prior=True if consider_prior is None else bool(consider_prior),
+            prior_weight=1.0 if prior_weight is None else float(prior_weight),
+            consider_magic_clip=True if consider_magic_clip is None else bool(consider_magic_clip),
+            consider_endpoints=bool(consider_endpoints),
+            multivariate=False,
+            categorical_distance_func=distance_funcs,
+        )
+        self._multivariate_parameters = ParzenEstimatorParameters(
+            consider_prior=self._parameters.consider_prior,
+            prior_weight=self._parameters.prior_weight,
+            consider_magic_clip=self._parameters.consider_magic_clip,
+            consider_endpoints=self._parameters.consider_endpoints,
+            multivariate=True,
+            categorical_distance_func=distance_funcs,
+        )
+        self._n_startup_trials = n_startup_trials
+        self._n_ei_candidates = n_ei_candidates
+        self._gamma = gamma
+        self._weights = weights
+        self._seed = seed
+        self._rng = np.random.default_rng(seed)
+        self._multivariate = None if multivariate is None else bool(multivariate)
+        self._group = bool(group)
+        self._warn_independent_sampling = (
+            True if warn_independent_sampling is None else bool(warn_independent_sampling)
+        )
+        self._constant_liar = True if constant_liar is None else bool(constant_liar)
+        self._constraints_func = constraints_func
+        self._lock = threading.RLock()
+        self._states: dict[tuple[int, int], _StudyState] = {}
+
+    # -- pickling: caches and the lock are rebuilt -----------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_states"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    @staticmethod
+    def hyperopt_parameters() -> dict[str, Any]:
+        """Return the arguments that make this sampler behave like Hyperopt's TPE.
+
+        Returns
+        -------
+        dict[str, Any]
+            Keyword arguments for :class:`TPESampler`.
+
+        Example
+        -------
+        >>> sampler = TPESampler(**TPESampler.hyperopt_parameters())
+        """
+        return {
+            "consider_prior": True,
+            "prior_weight": 1.0,
+            "consider_magic_clip": True,
+            "consider_endpoints": False,
+            "n_startup_trials": 20,
+            "n_ei_candidates": 24,
+            "gamma": hyperopt_default_gamma,
+            "weights": default_weights,
+        }
+
+    def reseed_rng(self) -> None:
+        """Draw a fresh random seed."""
+        self._rng = np.random.default_rng()
+
+    # -- study state -------------------------------------------------------------------------
+    def _is_multivariate(self, study: Study) -> bool:
+        if self._multivariate is not None:
+            return self._multivariate
+        return self._group or len(study.directions) == 1
+
+    def _study_state(self, study: Study) -> tuple[_StudyState, list[FrozenTrial]]:
+        key = (id(study._storage), study._study_id)
+        state = self._states.get(key)
+        if state is None or state.storage is not study._storage:
+            state = _StudyState(study._storage, len(study.directions))
+            self._states[key] = state
+        running = state.table.sync(study.get_trials(deepcopy=False))
+        return state, running
+
+    # -- BaseSampler ---------------------------------------------------------------------------
+    def infer_relative_search_space(
+        self, study: Study, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        """Return the parameters proposed when the trial starts: those all finished trials
+        share (with ``group``, the union of the groups).
+
+        Without ``multivariate`` they are still proposed together, but each on its own, exactly
+        as independent sampling would: one batch costs less than one call per parameter.
+        """
+        with self._lock:
+            state, _ = self._study_state(study)
+            if self._group and self._is_multivariate(study):
+                space: dict[str, BaseDistribution] = {}
+                for sub_space in state.groups.calculate(study).search_spaces:
+                    space.update(sub_space)
+            else:
+                space = state.intersection.calculate(study)
+        return {name: dist for name, dist in space.items() if not dist.single()}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        """Propose values for ``search_space`` jointly; empty during the startup trials."""
+        if not search_space:
+            return {}
+        with self._lock:
+            state, running = self._study_state(study)
+            if state.table.size < self._n_startup_trials:
+                return {}
+            multivariate = self._is_multivariate(study)
+            if self._group and multivariate:
+                sub_spaces = [
+                    {name: search_space[name] for name in sub if name in search_space}
+                    for sub in state.groups.calculate(study).search_spaces
+                ]
+            else:
+                sub_spaces = [search_space]
+            internal: dict[str, float] = {}
+            for sub_space in sub_spaces:
+                if sub_space:
+                    internal.update(
+                        self._sample(study, trial, state, running, sub_space, multivariate)
+                    )
+        return {
+            name: search_space[name].to_external_repr(value) for name, value in internal.items()
+        }
+
+    def sample_independent(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
+    ) -> Any:
+        """Propose a value for one parameter from the trials that have it."""
+        with self._lock:
+            state, running = self._study_state(study)
+            if state.table.size < self._n_startup_trials:
+                return sample_uniform(self._rng, param_distribution)
+            if self._warn_independent_sampling and self._is_multivariate(study):
+                _logger.warning(
+                    "Parameter %r of trial %d is sampled on its own, not jointly with the "
+                    "others: it is not in the search space all finished trials share. "
+                    "With a conditional search space, TPESampler(group=True) models such "
+                    "parameters jointly too.",
+                    param_name,
+                    trial.number,
+                )
+            space = {param_name: param_distribution}
+            internal = self._sample(study, trial, state, running, space, multivariate=False)
+        return param_distribution.to_external_repr(internal[param_name])
+
+    def after_trial(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        """Evaluate ``constraints_func`` on a completed trial and store its values.
+
+        Raises
+        ------
+        ValueError
+            If ``constraints_func`` returns something that is not a sequence of numbers, or
+            contains NaN.
+        """
+        if self._constraints_func is None or state != TrialState.COMPLETE:
+            return
+        constraints = self._constraints_func(trial)
+        try:
+            floats = [float(c) for c in constraints]
+        except (TypeError, ValueError) as e:
+            raise ValueError(
+                f"constraints_func must return a sequence of floats, got {constraints!r}."
+            ) from e
+        if any(math.isnan(c) for c in floats):
+            raise ValueError(f"constraints_func returned NaN: {floats}.")
+        study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, floats)
+
+    # -- TPE -----------------------------------------------------------------------------------
+    def _gamma_of(self, study: Study, n_ranked: int) -> int:
+        if self._gamma is not None:
+            gamma = self._gamma
+        elif len(study.directions) > 1:
+            gamma = default_gamma_multiobjective
+        else:
+            gamma = default_gamma
+        n_below = gamma(n_ranked)
+        try:
+            n_below = int(n_below)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"gamma({n_ranked}) must return an int, got {n_below!r}.") from e
+        return min(max(n_below, 0), n_ranked)
+
+    def _weights_of(self, n: int) -> np.ndarray:
+        if self._weights is None:
+            return _default_weights(n)
+        weights = np.asarray(self._weights(n), dtype=float)
+        if weights.shape != (n,) or not np.all(np.isfinite(weights)) or np.any(weights < 0):
+            raise ValueError(f"weights({n}) must return {n} finite weights >= 0, got {weights!r}.")
+        return weights
+
+    def _by_number(self, numbers: np.ndarray) -> np.ndarray:
+        # Weight functions list weights oldest trial first.
+        weights = np.empty(len(numbers))
+        weights[np.argsort(numbers, kind="stable")] = self._weights_of(len(numbers))
+        return weights
+
+    def _split_rows(
+        self, study: Study, state: _StudyState, rows: np.ndarray, n_below: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Return (good rows, bad rows, good-row weights or None for the default)."""
+        table = state.table
+        directions = study.directions
+        if len(directions) == 1:
+            sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
+            ordered = rows[np.argsort(state.positions(sign)[rows], kind="stable")]
+            return ordered[:n_below], ordered[n_below:], None
+        signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions])
+        with np.errstate(invalid="ignore"):
+            feasible = (table.states[rows] == COMPLETE) & ~(table.violations[rows] > 0)
+        front_rows = rows[feasible]
+        other_rows = rows[~feasible]
+        losses = table.values[front_rows] * signs
+        if n_below <= len(front_rows):
+            chosen = _split.select_below_multi_objective(losses, n_below)
+            mask = np.zeros(len(front_rows), dtype=bool)
+            mask[chosen] = True
+            below = front_rows[mask]
+            above = np.concatenate([front_rows[~mask], other_rows])
+            below_weights = _split.hypervolume_weights(losses[mask])
+            return below, above, below_weights
+        order = _split.rank_single_objective(
+            table.states[other_rows],
+            np.zeros(len(other_rows)),
+            table.last_steps[other_rows],
+            table.last_values[other_rows],
+            table.violations[other_rows],
+            1.0,
+        )
+        ordered_other = other_rows[order]
+        n_other = n_below - len(front_rows)
+        below = np.concatenate([front_rows, ordered_other[:n_other]])
+        front_weights = _split.hypervolume_weights(losses)
+        other_weight = front_weights.min() if len(front_weights) else 1.0
+        below_weights = np.concatenate([front_weights, np.full(n_other, other_weight)])
+        return below, ordered_other[n_other:], below_weights
+
+    def _split_and_weigh(
+        self,
+        study: Study,
+        state: _StudyState,
+        rows: np.ndarray,
+        liar_numbers: tuple[int, ...],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Return good rows, bad rows and the weights of both (bad ones followed by liars).
+
+        The parameters of one trial usually share the same rows, so the result is cached.
+        """
+        cached = state.split_cache
+        if (
+            cached is not None
+            and cached[0] == state.table.version
+            and cached[1] == liar_numbers
+            and np.array_equal(cached[2], rows)
+        ):
+            return cached[3]
+        n_below = self._gamma_of(study, len(rows))
+        below, above, below_weights = self._split_rows(study, state, rows, n_below)
+        numbers = state.table.numbers
+        if below_weights is None:
+            below_weights = self._by_number(numbers[below])
+        above_numbers = np.concatenate([numbers[above], np.array(liar_numbers, dtype=np.int64)])
+        above_weights = self._by_number(above_numbers)
+        result = (below, above, below_weights, above_weights)
+        state.split_cache = (state.table.version, liar_numbers, rows, result)
+        return result
+
+    def _sample(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: _StudyState,
+        running: list[FrozenTrial],
+        search_space: dict[str, BaseDistribution],
+        multivariate: bool,
+    ) -> dict[str, float]:
+        table = state.table
+        names = list(search_space)
+        rows = table.rows_with(names)
+        liars: list[FrozenTrial] = []
+        if self._constant_liar:
+            liars = [
+                t
+                for t in running
+                if t.number != trial.number and all(name in t.params for name in names)
+            ]
+        bracket = study.pruner.bracket_id(study, trial)
+        if bracket is not None:
+            rows = rows[table.brackets(study)[rows] == bracket]
+            liars = [t for t in liars if study.pruner.bracket_id(study, t) == bracket]
+
+        liar_numbers = tuple(t.number for t in liars)
+        below, above, below_weights, above_weights = self._split_and_weigh(
+            study, state, rows, liar_numbers
+        )
+
+        below_obs: dict[str, np.ndarray] = {}
+        above_obs: dict[str, np.ndarray] = {}
+        for name in names:
+            column = table.column(name)
+            assert column is not None or len(rows) == 0
+            below_obs[name] = column[below] if column is not None else np.zeros(0)
+            above_values = column[above] if column is not None else np.zeros(0)
+            if liars:
+                liar_values = [
+                    internal_value(t.distributions[name], t.params[name]) for t in liars
+                ]
+                above_values = np.concatenate([above_values, liar_values])
+            above_obs[name] = above_values
+
+        parameters = self._multivariate_parameters if multivariate else self._parameters
+        distances = self._distances(state, search_space)
+        below_estimator = ParzenEstimator(
+            below_obs, search_space, parameters, below_weights, distances
+        )
+        above_estimator = ParzenEstimator(
+            above_obs, search_space, parameters, above_weights, distances
+        )
+        candidates = below_estimator.sample(self._rng, self._n_ei_candidates)
+        if multivariate:
+            scores = below_estimator.log_pdf(candidates) - above_estimator.log_pdf(candidates)
+            best = int(np.argmax(np.where(np.isnan(scores), -np.inf, scores)))
+            return {name: float(candidates[name][best]) for name in names}
+        # Independent parameters: the best candidate of each parameter on its own.
+        per_parameter = below_estimator.log_pdf_per_parameter(
+            candidates
+        ) - above_estimator.log_pdf_per_parameter(candidates)
+        best_rows = np.argmax(np.where(np.isnan(per_parameter), -np.inf, per_parameter), axis=0)
+        return {
+            name: float(candidates[name][best_rows[column]]) for column, name in enumerate(names)
+        }
+
+    def _distances(
+        self, state: _StudyState, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, np.ndarray]:
+        funcs = self._parameters.categorical_distance_func
+        distances: dict[str, np.ndarray] = {}
+        for name, dist in search_space.items():
+            if name in funcs and isinstance(dist, CategoricalDistribution):
+                key = (name, dist)
+                matrix = state.distances.get(key)
+                if matrix is None:
+                    matrix = categorical_distance_matrix(dist, funcs[name], name)
+                    state.distances[key] = matrix
+                distances[name] = matrix
+        return distances

@@ -1,0 +1,193 @@
+"""Splitting trials into a good ("below") and a bad ("above") group.
+
+Trials are ranked best first:
+
+1. feasible COMPLETE trials, by objective value (single objective) or by non-dominated rank
+   with hypervolume-contribution tie-breaking inside the last admitted front (several
+   objectives, Ozaki et al., 2022);
+2. PRUNED trials, those that got further first (larger last step), then by the value at that
+   step;
+3. infeasible trials (a constraint value > 0), by total violation.
+
+The first ``gamma(n)`` ranked trials are good; the rest, plus RUNNING trials under the
+constant liar, are bad. All functions are pure and work on arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hpo._hypervolume import hypervolume_contributions
+from hpo._pareto import nondominated_ranks
+from hpo.samplers._tpe._observations import COMPLETE
+
+_GROUP_COMPLETE = 0
+_GROUP_PRUNED = 1
+_GROUP_INFEASIBLE = 2
+
+
+def _groups(states: np.ndarray, violations: np.ndarray) -> np.ndarray:
+    groups = np.where(states == COMPLETE, _GROUP_COMPLETE, _GROUP_PRUNED)
+    with np.errstate(invalid="ignore"):
+        infeasible = violations > 0
+    groups[infeasible] = _GROUP_INFEASIBLE
+    return groups
+
+
+def rank_single_objective(
+    states: np.ndarray,
+    values: np.ndarray,
+    last_steps: np.ndarray,
+    last_values: np.ndarray,
+    violations: np.ndarray,
+    sign: float,
+) -> np.ndarray:
+    """Return row indices ordered best first for one objective.
+
+    Parameters
+    ----------
+    states:
+        ``COMPLETE`` or ``PRUNED`` per row.
+    values:
+        The objective value per row (NaN for PRUNED rows).
+    last_steps, last_values:
+        The last reported step (``-inf`` if none) and the value reported there.
+    violations:
+        Summed positive constraint values (NaN when not recorded).
+    sign:
+        ``1`` to minimize, ``-1`` to maximize.
+
+    Returns
+    -------
+    numpy.ndarray
+        A permutation of ``range(len(states))``.
+
+    Example
+    -------
+    >>> nan = float("nan")
+    >>> rank_single_objective(
+    ...     np.array([1, 2, 1]), np.array([3.0, nan, 1.0]), np.array([-np.inf, 5, -np.inf]),
+    ...     np.array([nan, 0.5, nan]), np.array([nan, nan, nan]), 1.0,
+    ... ).tolist()
+    [2, 0, 1]
+    """
+    groups = _groups(states, violations)
+    pruned_value = np.where(np.isnan(last_values), np.inf, sign * last_values)
+    primary = np.where(
+        groups == _GROUP_COMPLETE,
+        sign * values,
+        np.where(groups == _GROUP_PRUNED, -last_steps, violations),
+    )
+    secondary = np.where(groups == _GROUP_PRUNED, pruned_value, 0.0)
+    return np.lexsort((secondary, primary, groups))
+
+
+def reference_point(losses: np.ndarray) -> np.ndarray:
+    """Return a reference point a little worse than every finite loss in each objective.
+
+    Parameters
+    ----------
+    losses:
+        Array of shape ``(n, n_objectives)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_objectives,)``, finite.
+    """
+    finite = np.where(np.isfinite(losses), losses, np.nan)
+    with np.errstate(all="ignore"):
+        worst = np.nanmax(finite, axis=0) if len(losses) else np.zeros(losses.shape[1])
+        best = np.nanmin(finite, axis=0) if len(losses) else np.zeros(losses.shape[1])
+    worst = np.where(np.isnan(worst), 0.0, worst)
+    best = np.where(np.isnan(best), 0.0, best)
+    spread = np.maximum(worst - best, np.maximum(np.abs(worst), 1.0) * 1e-3)
+    return worst + 0.1 * spread
+
+
+def finite_losses(losses: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Replace infinite losses: ``-inf`` by a value far below the others, ``inf`` by the
+    reference point (where they add no hypervolume)."""
+    finite = np.where(np.isfinite(losses), losses, np.nan)
+    with np.errstate(all="ignore"):
+        best = np.nanmin(finite, axis=0) if len(losses) else reference
+    best = np.where(np.isnan(best), reference - 1.0, best)
+    far = best - 10.0 * np.maximum(reference - best, 1.0)
+    out = np.where(losses == np.inf, reference, losses)
+    return np.where(out == -np.inf, far, out)
+
+
+def select_below_multi_objective(losses: np.ndarray, n_below: int) -> np.ndarray:
+    """Return the indices of the ``n_below`` best rows of ``losses`` (all minimized).
+
+    Whole non-dominated fronts are taken in order; from the front that does not fit, the
+    points with the largest hypervolume contributions within that front are taken.
+
+    Parameters
+    ----------
+    losses:
+        Array of shape ``(n, n_objectives)``.
+    n_below:
+        How many rows to select, ``0 <= n_below <= n``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Selected row indices, best fronts first.
+    """
+    n_rows = len(losses)
+    if n_below <= 0 or n_rows == 0:
+        return np.zeros(0, dtype=np.intp)
+    if n_below >= n_rows:
+        return np.arange(n_rows)
+    ranks = nondominated_ranks(losses, n_below)
+    order = np.argsort(ranks, kind="stable")
+    sorted_ranks = ranks[order]
+    last_rank = sorted_ranks[n_below - 1]
+    taken = order[sorted_ranks < last_rank]
+    tied = order[sorted_ranks == last_rank]
+    n_needed = n_below - len(taken)
+    if n_needed < len(tied):
+        reference = reference_point(losses)
+        contributions = hypervolume_contributions(
+            finite_losses(losses[tied], reference), reference
+        )
+        # Largest contributions first; equal ones keep trial order.
+        best = np.argsort(-contributions, kind="stable")[:n_needed]
+        tied = tied[np.sort(best)]
+    return np.concatenate([taken, tied])
+
+
+def hypervolume_weights(losses: np.ndarray) -> np.ndarray:
+    """Weights of the good trials in proportion to their hypervolume contribution (MOTPE).
+
+    Contributions are measured within each non-dominated front, so that every distinct point
+    gets a positive weight; duplicates share their point's contribution.
+
+    Parameters
+    ----------
+    losses:
+        Array of shape ``(n, n_objectives)`` of the good trials.
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``(n,)``, the largest equal to 1.
+    """
+    n_rows = len(losses)
+    if n_rows <= 1:
+        return np.ones(n_rows)
+    reference = reference_point(losses)
+    points = finite_losses(losses, reference)
+    unique, inverse, counts = np.unique(points, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    ranks = nondominated_ranks(unique)
+    contributions = np.zeros(len(unique))
+    for rank in np.unique(ranks):
+        members = np.flatnonzero(ranks == rank)
+        contributions[members] = hypervolume_contributions(unique[members], reference)
+    weights = contributions[inverse] / counts[inverse]
+    peak = weights.max()
+    if not peak > 0:
+        return np.ones(n_rows)
+    return np.maximum(weights / peak, 1e-12)
