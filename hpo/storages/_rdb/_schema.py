@@ -90,7 +90,7 @@ trials = sa.Table(
     sa.Column("datetime_start", sa.DateTime, nullable=True),
     sa.Column("datetime_complete", sa.DateTime, nullable=True),
     sa.UniqueConstraint("study_id", "number", name="uq_trials_study_id_number"),
-    sa.Index("ix_trials_study_id_state", "study_id", "state"),
+    sa.Index("ix_trials_study_id_state", "study_id", "state", "number"),
     sqlite_autoincrement=True,
 )
 

@@ -18,7 +18,7 @@ _version_info = sa.table("version_info", sa.column("schema_version", sa.Integer)
 
 
 def upgrade() -> None:
-    op.create_index("ix_trials_study_id_state", "trials", ["study_id", "state"])
+    op.create_index("ix_trials_study_id_state", "trials", ["study_id", "state", "number"])
     op.execute(_version_info.update().values(schema_version=2))
 
 
