@@ -234,7 +234,7 @@ def main() -> None:
     print()
     print(text)
     if not args.quick:
-        write_result("rdb", text)
+        write_result("rdb.md", text)
 
 
 if __name__ == "__main__":
