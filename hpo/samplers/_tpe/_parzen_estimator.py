@@ -206,11 +206,20 @@ class ParzenEstimator:
             and bool(sigmas_t[:n_continuous].min() >= _MIN_SIGMA_FOR_EXPANSION)
         )
         if self._expand:
+            # -0.5 * ||(u - mu) / s||^2 - log norm + log w, expanded in u: one matrix product
+            # [u^2, u, 1] @ coefficients gives every point's log kernel values.
             inverse_variance_t = 1.0 / sigmas_t[:n_continuous] ** 2
             mus_c = mus_t[:n_continuous]
-            self._inverse_variance_t = inverse_variance_t
-            self._scaled_mus_t = mus_c * inverse_variance_t
-            self._mus_quadratic = np.sum(mus_c * self._scaled_mus_t, axis=0)
+            scaled_mus = mus_c * inverse_variance_t
+            coefficients = np.empty((2 * n_continuous + 1, n_kernels))
+            coefficients[:n_continuous] = -0.5 * inverse_variance_t
+            coefficients[n_continuous : 2 * n_continuous] = scaled_mus
+            coefficients[-1] = (
+                -0.5 * np.sum(mus_c * scaled_mus, axis=0)
+                - log_norm_t[:n_continuous].sum(axis=0)
+                + self._log_weights
+            )
+            self._expanded_coefficients = coefficients
         self._categorical_log_probs = [
             self._categorical_kernels(
                 name,
@@ -334,10 +343,11 @@ class ParzenEstimator:
         return {name: samples[name] for name in layout.names}
 
     def _log_kernel_terms(
-        self, samples: Mapping[str, np.ndarray], with_weights: bool
+        self, samples: Mapping[str, np.ndarray], with_weights: bool, skip_continuous: bool = False
     ) -> np.ndarray:
         """Per parameter, point and kernel: the log kernel density (plus the log weight if
-        ``with_weights``), shape ``(d, m, K)``, parameters in the layout's column order."""
+        ``with_weights``), shape ``(d, m, K)``, parameters in the layout's column order
+        (continuous ones left out with ``skip_continuous``)."""
         layout = self._layout
         base_t = self._log_weights - self._log_norm_t if with_weights else -self._log_norm_t
         n_samples = len(samples[layout.names[0]])
@@ -348,7 +358,7 @@ class ParzenEstimator:
             for column, name in enumerate(layout.numeric_names):
                 values[:, column] = samples[name]
             n_continuous = len(layout.continuous_index)
-            if n_continuous:
+            if n_continuous and not skip_continuous:
                 units = layout.to_unit(values)[:, :n_continuous].T
                 z = units[:, :, None] - self._mus_t[:n_continuous, None, :]
                 z /= self._sigmas_t[:n_continuous, None, :]
@@ -418,21 +428,20 @@ class ParzenEstimator:
             return np.zeros(0)
         if not self._multivariate:
             return self.log_pdf_per_parameter(samples).sum(axis=1)
-        if self._expand and len(layout.continuous_index) == len(layout.names):
-            return self._log_pdf_expanded(samples)
-        log_kernels = self._log_kernel_terms(samples, with_weights=False).sum(axis=0)
-        log_kernels += self._log_weights
-        return _logsumexp(log_kernels)
-
-    def _log_pdf_expanded(self, samples: Mapping[str, np.ndarray]) -> np.ndarray:
-        # All parameters continuous: ||(u - mu) / s||^2 as matrix products, no (m, K, d) array.
-        layout = self._layout
+        if not self._expand:
+            log_kernels = self._log_kernel_terms(samples, with_weights=False).sum(axis=0)
+            log_kernels += self._log_weights
+            return _logsumexp(log_kernels)
         values = np.stack([np.asarray(samples[name], float) for name in layout.numeric_names], 1)
-        units = layout.to_unit(values)
-        quadratic = (units * units) @ self._inverse_variance_t
-        quadratic -= 2.0 * (units @ self._scaled_mus_t)
-        quadratic += self._mus_quadratic
-        np.maximum(quadratic, 0.0, out=quadratic)
-        quadratic *= -0.5
-        quadratic += self._log_weights - self._log_norm_t.sum(axis=0)
-        return _logsumexp(quadratic)
+        n_continuous = len(layout.continuous_index)
+        units = layout.to_unit(values)[:, :n_continuous]
+        powers = np.empty((len(units), 2 * n_continuous + 1))
+        np.multiply(units, units, out=powers[:, :n_continuous])
+        powers[:, n_continuous : 2 * n_continuous] = units
+        powers[:, -1] = 1.0
+        log_kernels = powers @ self._expanded_coefficients
+        if n_continuous < len(layout.names):
+            log_kernels += self._log_kernel_terms(
+                samples, with_weights=False, skip_continuous=True
+            ).sum(axis=0)
+        return _logsumexp(log_kernels)

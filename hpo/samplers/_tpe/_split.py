@@ -156,38 +156,3 @@ def select_below_multi_objective(losses: np.ndarray, n_below: int) -> np.ndarray
         best = np.argsort(-contributions, kind="stable")[:n_needed]
         tied = tied[np.sort(best)]
     return np.concatenate([taken, tied])
-
-
-def hypervolume_weights(losses: np.ndarray) -> np.ndarray:
-    """Weights of the good trials in proportion to their hypervolume contribution (MOTPE).
-
-    Contributions are measured within each non-dominated front, so that every distinct point
-    gets a positive weight; duplicates share their point's contribution.
-
-    Parameters
-    ----------
-    losses:
-        Array of shape ``(n, n_objectives)`` of the good trials.
-
-    Returns
-    -------
-    numpy.ndarray
-        Weights of shape ``(n,)``, the largest equal to 1.
-    """
-    n_rows = len(losses)
-    if n_rows <= 1:
-        return np.ones(n_rows)
-    reference = reference_point(losses)
-    points = finite_losses(losses, reference)
-    unique, inverse, counts = np.unique(points, axis=0, return_inverse=True, return_counts=True)
-    inverse = inverse.reshape(-1)
-    ranks = nondominated_ranks(unique)
-    contributions = np.zeros(len(unique))
-    for rank in np.unique(ranks):
-        members = np.flatnonzero(ranks == rank)
-        contributions[members] = hypervolume_contributions(unique[members], reference)
-    weights = contributions[inverse] / counts[inverse]
-    peak = weights.max()
-    if not peak > 0:
-        return np.ones(n_rows)
-    return np.maximum(weights / peak, 1e-12)

@@ -80,7 +80,8 @@ def log_unit_interval_mass(mean: np.ndarray, sigma: np.ndarray) -> np.ndarray:
         tails[near_low] = ndtr(-mean[near_low] / sigma[near_low])
     if near_high.any():
         tails[near_high] += ndtr((mean[near_high] - 1.0) / sigma[near_high])
-    result = np.log1p(-tails)
+    with np.errstate(divide="ignore"):
+        result = np.log1p(-tails)
     # Means outside [0, 1] may leave almost no mass inside; recompute those precisely.
     outside = (mean < 0.0) | (mean > 1.0)
     if outside.any():

@@ -1,0 +1,467 @@
+import logging
+import math
+import pickle
+from typing import Any
+
+import numpy as np
+import pytest
+
+import hpo
+from hpo._hypervolume import compute_hypervolume
+from hpo.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+from hpo.pruners import BasePruner
+from hpo.samplers import RandomSampler, TPESampler
+from hpo.trial import FrozenTrial, TrialState, create_trial
+
+
+@pytest.fixture(autouse=True)
+def _quiet() -> None:
+    hpo.logging.set_verbosity(hpo.logging.WARNING)
+
+
+def _quadratic(trial: hpo.Trial) -> float:
+    x = trial.suggest_float("x", -5.0, 5.0)
+    y = trial.suggest_int("y", -5, 5)
+    c = trial.suggest_categorical("c", ["a", "b", "c"])
+    return (x - 1.5) ** 2 + (y + 2) ** 2 + {"a": 1.0, "b": 0.0, "c": 2.0}[c]
+
+
+def _params_sequence(sampler: TPESampler, n_trials: int = 25) -> list[dict[str, Any]]:
+    study = hpo.create_study(sampler=sampler)
+    study.optimize(_quadratic, n_trials=n_trials)
+    return [t.params for t in study.trials]
+
+
+@pytest.mark.parametrize("multivariate", [True, False])
+def test_same_seed_same_proposals(multivariate: bool) -> None:
+    first = _params_sequence(TPESampler(seed=3, multivariate=multivariate))
+    second = _params_sequence(TPESampler(seed=3, multivariate=multivariate))
+    third = _params_sequence(TPESampler(seed=4, multivariate=multivariate))
+    assert first == second
+    assert first != third
+
+
+def test_reseed_rng_changes_the_sequence() -> None:
+    sampler = TPESampler(seed=3)
+    sampler.reseed_rng()
+    assert _params_sequence(sampler, 12) != _params_sequence(TPESampler(seed=3), 12)
+
+
+def test_pickled_sampler_continues_identically() -> None:
+    sampler = TPESampler(seed=5)
+    _params_sequence(sampler, 12)
+    copy = pickle.loads(pickle.dumps(sampler))
+    assert _params_sequence(copy, 15) == _params_sequence(sampler, 15)
+
+
+@pytest.mark.parametrize("multivariate", [True, False])
+def test_beats_random_search(multivariate: bool) -> None:
+    tpe, random = [], []
+    for seed in range(3):
+        study = hpo.create_study(sampler=TPESampler(seed=seed, multivariate=multivariate))
+        study.optimize(_quadratic, n_trials=60)
+        tpe.append(study.best_value)
+        study = hpo.create_study(sampler=RandomSampler(seed=seed))
+        study.optimize(_quadratic, n_trials=60)
+        random.append(study.best_value)
+    assert np.mean(tpe) < 0.5 * np.mean(random)
+    assert max(tpe) < 0.5
+
+
+def test_maximize_direction() -> None:
+    study = hpo.create_study(direction="maximize", sampler=TPESampler(seed=0))
+    study.optimize(lambda t: -((t.suggest_float("x", 0.0, 1.0) - 0.3) ** 2), n_trials=50)
+    assert study.best_params["x"] == pytest.approx(0.3, abs=0.05)
+    late = [t.params["x"] for t in study.trials[30:]]
+    assert np.median(np.abs(np.array(late) - 0.3)) < 0.15
+
+
+def test_startup_trials_are_uniform_random() -> None:
+    # With n_startup_trials=50, the first 50 trials ignore how good earlier ones were.
+    values = []
+    for seed in range(20):
+        study = hpo.create_study(sampler=TPESampler(seed=seed, n_startup_trials=50))
+        study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=10)
+        values += [t.params["x"] for t in study.trials]
+    assert np.mean(values) == pytest.approx(0.5, abs=0.07)
+
+
+def _random_distribution(rng: np.random.Generator) -> BaseDistribution:
+    kind = rng.integers(6)
+    if kind == 0:
+        low = float(rng.uniform(-10, 10))
+        return FloatDistribution(low, low + float(rng.uniform(1e-6, 100)))
+    if kind == 1:
+        low = float(10 ** rng.uniform(-8, 2))
+        return FloatDistribution(low, low * float(10 ** rng.uniform(0.01, 6)), log=True)
+    if kind == 2:
+        low = float(rng.uniform(-5, 5))
+        step = float(rng.choice([0.1, 0.25, 1.0, 3.0]))
+        return FloatDistribution(low, low + step * int(rng.integers(1, 40)), step=step)
+    if kind == 3:
+        low = int(rng.integers(-50, 50))
+        step = int(rng.integers(1, 5))
+        return IntDistribution(low, low + step * int(rng.integers(1, 30)), step=step)
+    if kind == 4:
+        low = int(rng.integers(1, 20))
+        return IntDistribution(low, low + int(rng.integers(1, 10_000)), log=True)
+    return CategoricalDistribution(list(range(int(rng.integers(2, 7)))))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_proposals_lie_inside_their_distributions(seed: int) -> None:
+    # Random search spaces, random histories (including values outside today's ranges,
+    # pruned and running trials): every proposal is inside the asked distribution.
+    rng = np.random.default_rng(seed)
+    space = {f"p{i}": _random_distribution(rng) for i in range(int(rng.integers(1, 6)))}
+    sampler = TPESampler(
+        seed=seed,
+        n_startup_trials=int(rng.integers(0, 4)),
+        multivariate=bool(rng.integers(2)),
+        consider_prior=bool(rng.integers(2)),
+        consider_magic_clip=bool(rng.integers(2)),
+        consider_endpoints=bool(rng.integers(2)),
+        n_ei_candidates=int(rng.integers(1, 30)),
+    )
+    study = hpo.create_study(sampler=sampler)
+    history_sampler = RandomSampler(seed=seed)
+    for _ in range(int(rng.integers(0, 25))):
+        params = {}
+        for name, dist in space.items():
+            if rng.random() < 0.8:
+                params[name] = history_sampler.sample_independent(study, None, name, dist)  # type: ignore[arg-type]
+        state = [TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL][rng.integers(3)]
+        value = float(rng.normal()) if state == TrialState.COMPLETE else None
+        study.add_trial(
+            create_trial(
+                state=state,
+                value=value,
+                params=params,
+                distributions={name: space[name] for name in params},
+                intermediate_values={0: float(rng.normal())} if rng.random() < 0.5 else {},
+            )
+        )
+
+    def objective(trial: hpo.Trial) -> float:
+        for name, dist in space.items():
+            value = trial._suggest(name, dist)
+            assert dist._contains(dist.to_internal_repr(value)), (name, dist, value)
+        return float(rng.normal())
+
+    study.optimize(objective, n_trials=15, n_jobs=int(rng.integers(1, 3)))
+    assert len(study.trials) >= 15
+
+
+def _study_with_history(sampler: TPESampler, n: int = 20) -> hpo.Study:
+    study = hpo.create_study(sampler=sampler)
+    dist = FloatDistribution(0.0, 1.0)
+    for i in range(n):
+        x = (i + 0.5) / n
+        study.add_trial(
+            create_trial(params={"x": x}, distributions={"x": dist}, value=(x - 0.3) ** 2)
+        )
+    return study
+
+
+def _proposal(study: hpo.Study, sampler: TPESampler, multivariate: bool) -> float:
+    trial = study.ask()
+    dist = FloatDistribution(0.0, 1.0)
+    frozen = trial._cached_frozen_trial
+    if multivariate:
+        return sampler.sample_relative(study, frozen, {"x": dist})["x"]
+    return sampler.sample_independent(study, frozen, "x", dist)
+
+
+@pytest.mark.parametrize("multivariate", [True, False])
+def test_constant_liar_steers_away_from_running_trials(multivariate: bool) -> None:
+    def proposals(constant_liar: bool, running: bool) -> list[float]:
+        values = []
+        for seed in range(8):
+            sampler = TPESampler(seed=seed, constant_liar=constant_liar)
+            study = _study_with_history(TPESampler(seed=seed, constant_liar=constant_liar))
+            if running:
+                # Three workers are evaluating the best region right now.
+                for x in (0.28, 0.3, 0.32):
+                    study.enqueue_trial({"x": x})
+                    study.ask().suggest_float("x", 0.0, 1.0)
+            values.append(_proposal(study, sampler, multivariate))
+        return values
+
+    without_running = proposals(True, running=False)
+    with_running = proposals(True, running=True)
+    assert with_running != without_running
+    distance = lambda xs: np.mean(np.abs(np.array(xs) - 0.3))  # noqa: E731
+    assert distance(with_running) > distance(without_running)
+    # Without the liar, running trials change nothing.
+    assert proposals(False, running=True) == proposals(False, running=False)
+
+
+def test_conditional_space_with_group() -> None:
+    def objective(trial: hpo.Trial) -> float:
+        branch = trial.suggest_categorical("branch", ["a", "b"])
+        if branch == "a":
+            x = trial.suggest_float("a_x", -5.0, 5.0)
+            y = trial.suggest_float("a_y", -5.0, 5.0)
+            return (x - 1) ** 2 + (y + 1) ** 2
+        return 1.0 + trial.suggest_int("b_n", 0, 10) / 10
+
+    sampler = TPESampler(seed=0)  # group=True is the default
+    study = hpo.create_study(sampler=sampler)
+    study.optimize(objective, n_trials=60)
+    space = sampler.infer_relative_search_space(study, study.trials[-1])
+    assert set(space) == {"branch", "a_x", "a_y", "b_n"}
+    assert study.best_value < 0.3
+    trial = study.ask()
+    relative = sampler.sample_relative(study, trial._cached_frozen_trial, space)
+    assert set(relative) == {"branch", "a_x", "a_y", "b_n"}
+
+
+def test_group_needs_multivariate() -> None:
+    with pytest.raises(ValueError, match="group=True needs multivariate"):
+        TPESampler(group=True, multivariate=False)
+
+
+def test_independent_sampling_warning(caplog: pytest.LogCaptureFixture) -> None:
+    def objective(trial: hpo.Trial) -> float:
+        if trial.number % 2:
+            return trial.suggest_float("odd", 0.0, 1.0)
+        return trial.suggest_float("even", 0.0, 1.0)
+
+    # Without groups, "odd" and "even" are never in every trial; with groups (the default)
+    # each is its own group and is sampled relatively.
+    for warn, group, expected in [
+        (True, False, True),
+        (False, False, False),
+        (True, None, False),
+    ]:
+        caplog.clear()
+        sampler = TPESampler(
+            seed=0, n_startup_trials=2, warn_independent_sampling=warn, group=group
+        )
+        study = hpo.create_study(sampler=sampler)
+        with caplog.at_level(logging.WARNING):
+            study.optimize(objective, n_trials=6)
+        warned = any("sampled on its own" in r.getMessage() for r in caplog.records)
+        assert warned is expected, (warn, group)
+
+
+def test_constraints_push_trials_to_the_feasible_region() -> None:
+    def objective(trial: hpo.Trial) -> float:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        trial.set_user_attr("c", x - 0.4)  # feasible when x <= 0.4
+        return (x - 1.0) ** 2
+
+    def constraints(trial: FrozenTrial) -> list[float]:
+        return [trial.user_attrs["c"]]
+
+    feasible_share = {}
+    for constrained in (True, False):
+        shares = []
+        for seed in range(3):
+            sampler = TPESampler(seed=seed, constraints_func=constraints if constrained else None)
+            study = hpo.create_study(sampler=sampler)
+            study.optimize(objective, n_trials=50)
+            late = study.trials[20:]
+            shares.append(np.mean([t.params["x"] <= 0.4 for t in late]))
+            if constrained:
+                assert study.trials[0].system_attrs["constraints"] == [
+                    study.trials[0].params["x"] - 0.4
+                ]
+                assert study.best_params["x"] == pytest.approx(0.4, abs=0.05)
+        feasible_share[constrained] = np.mean(shares)
+    # The best feasible point sits on the boundary, so about half the late proposals near it
+    # fall just outside; without constraints almost none are feasible.
+    assert feasible_share[True] > 0.4
+    assert feasible_share[True] > feasible_share[False] + 0.3
+
+
+@pytest.mark.parametrize("bad", [[float("nan")], "abc", 3.0])
+def test_bad_constraints_are_reported(bad: Any) -> None:
+    study = hpo.create_study(sampler=TPESampler(constraints_func=lambda t: bad))
+    with pytest.raises(ValueError, match="constraints_func"):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    # The trial is still recorded, not lost, but without constraint values.
+    assert study.trials[0].state == TrialState.COMPLETE
+    assert "constraints" not in study.trials[0].system_attrs
+
+
+def test_multi_objective_beats_random_by_hypervolume() -> None:
+    def objective(trial: hpo.Trial) -> tuple[float, float]:
+        x = np.array([trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(3)])
+        g = 1 + 9 * np.mean(x[1:])
+        return float(x[0]), float(g * (1 - math.sqrt(x[0] / g)))
+
+    def volume(sampler: Any) -> float:
+        study = hpo.create_study(directions=["minimize", "minimize"], sampler=sampler)
+        study.optimize(objective, n_trials=80)
+        losses = np.array([t.values for t in study.best_trials])
+        return compute_hypervolume(losses, np.array([1.1, 11.0]))
+
+    tpe = [volume(TPESampler(seed=seed)) for seed in range(3)]
+    random = [volume(RandomSampler(seed=seed)) for seed in range(3)]
+    assert min(tpe) > max(random)
+
+
+def test_multi_objective_maximize_and_mixed_directions() -> None:
+    def objective(trial: hpo.Trial) -> tuple[float, float]:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        return x, -((x - 1.0) ** 2)  # minimize x, maximize -(x - 1)^2: a trade-off
+
+    study = hpo.create_study(directions=["minimize", "maximize"], sampler=TPESampler(seed=0))
+    study.optimize(objective, n_trials=40)
+    assert len(study.best_trials) > 5
+
+
+class _ParityPruner(BasePruner):
+    """Puts even-numbered trials in bracket 0 and odd ones in bracket 1."""
+
+    def prune(self, study: hpo.Study, trial: FrozenTrial) -> bool:
+        return False
+
+    def bracket_id(self, study: hpo.Study, trial: FrozenTrial) -> int | None:
+        return trial.number % 2
+
+
+def test_learns_only_from_the_same_bracket() -> None:
+    dist = FloatDistribution(0.0, 1.0)
+    proposals: dict[int, list[float]] = {0: [], 1: []}
+    for seed in range(6):
+        sampler = TPESampler(seed=seed)
+        study = hpo.create_study(sampler=sampler, pruner=_ParityPruner())
+        rng = np.random.default_rng(seed)
+        for number in range(40):
+            x = float(rng.random())
+            # Even trials are good near 0.1, odd ones near 0.9.
+            target = 0.1 if number % 2 == 0 else 0.9
+            study.add_trial(
+                create_trial(params={"x": x}, distributions={"x": dist}, value=abs(x - target))
+            )
+        for _ in range(2):
+            trial = study.ask()
+            x = sampler.sample_independent(study, trial._cached_frozen_trial, "x", dist)
+            proposals[trial.number % 2].append(x)
+            study.tell(trial, 0.0)
+    assert np.mean(proposals[0]) < 0.3
+    assert np.mean(proposals[1]) > 0.7
+
+
+def test_pruned_trials_inform_the_split() -> None:
+    # Only pruned trials: those that got furthest are the good ones.
+    dist = FloatDistribution(0.0, 1.0)
+    sampler = TPESampler(seed=0, n_startup_trials=0)
+    study = hpo.create_study(sampler=sampler)
+    for i in range(30):
+        x = (i + 0.5) / 30
+        steps = 10 if x < 0.2 else 2
+        study.add_trial(
+            create_trial(
+                state=TrialState.PRUNED,
+                params={"x": x},
+                distributions={"x": dist},
+                intermediate_values={s: 1.0 for s in range(steps)},
+            )
+        )
+    values = []
+    for _ in range(10):
+        trial = study.ask()
+        values.append(sampler.sample_independent(study, trial._cached_frozen_trial, "x", dist))
+    assert np.mean(values) < 0.3
+
+
+def test_categorical_distance_function() -> None:
+    def objective(trial: hpo.Trial) -> float:
+        return abs(trial.suggest_categorical("n", list(range(20))) - 13)
+
+    sampler = TPESampler(seed=0, categorical_distance_func={"n": lambda a, b: abs(a - b)})
+    study = hpo.create_study(sampler=sampler)
+    study.optimize(objective, n_trials=40)
+    assert study.best_value <= 1
+
+
+def test_custom_gamma_and_weights_are_used_and_checked() -> None:
+    calls: list[int] = []
+
+    def gamma(n: int) -> int:
+        calls.append(n)
+        return 2
+
+    sampler = TPESampler(seed=0, gamma=gamma, weights=lambda n: np.linspace(0.5, 1.0, n))
+    study = hpo.create_study(sampler=sampler)
+    study.optimize(_quadratic, n_trials=15)
+    assert calls and max(calls) == 14
+
+    study = hpo.create_study(sampler=TPESampler(n_startup_trials=1, gamma=lambda n: "x"))
+    study.optimize(_quadratic, n_trials=1)
+    with pytest.raises(ValueError, match="gamma"):
+        study.optimize(_quadratic, n_trials=1)
+    study = hpo.create_study(sampler=TPESampler(n_startup_trials=1, weights=lambda n: [1.0] * 3))
+    study.optimize(_quadratic, n_trials=1)
+    with pytest.raises(ValueError, match=r"weights\(\d+\) must return"):
+        study.optimize(_quadratic, n_trials=1)
+
+
+def test_hyperopt_parameters() -> None:
+    sampler = TPESampler(**TPESampler.hyperopt_parameters(), seed=0)
+    study = hpo.create_study(sampler=sampler)
+    study.optimize(_quadratic, n_trials=25)
+    assert len(study.trials) == 25
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_startup_trials": -1}, "n_startup_trials must be >= 0, got -1"),
+        ({"n_startup_trials": 1.5}, "n_startup_trials must be an int"),
+        ({"n_ei_candidates": 0}, "n_ei_candidates must be >= 1, got 0"),
+        ({"prior_weight": 0.0}, "prior_weight must be finite and > 0, got 0.0"),
+        ({"prior_weight": -1.0}, "prior_weight"),
+        ({"prior_weight": float("inf")}, "prior_weight"),
+        ({"gamma": 0.1}, "gamma must be callable"),
+        ({"weights": [1.0]}, "weights must be callable"),
+        ({"constraints_func": 1}, "constraints_func must be callable"),
+        ({"consider_prior": "yes"}, "consider_prior must be a bool"),
+        ({"multivariate": 1}, "multivariate must be a bool"),
+        ({"seed": "1"}, "seed must be an int"),
+        ({"categorical_distance_func": [1]}, "categorical_distance_func must map"),
+        ({"categorical_distance_func": {"c": 1}}, r"categorical_distance_func\['c'\]"),
+    ],
+)
+def test_argument_validation(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        TPESampler(**kwargs)
+
+
+def test_none_arguments_mean_defaults() -> None:
+    explicit = TPESampler(
+        seed=1,
+        consider_prior=True,
+        prior_weight=1.0,
+        consider_magic_clip=True,
+        consider_endpoints=False,
+        multivariate=True,
+        warn_independent_sampling=True,
+        constant_liar=True,
+    )
+    implicit = TPESampler(
+        seed=1,
+        consider_prior=None,
+        prior_weight=None,
+        consider_magic_clip=None,
+        consider_endpoints=None,
+        multivariate=None,
+        warn_independent_sampling=None,
+        constant_liar=None,
+    )
+    assert _params_sequence(explicit, 15) == _params_sequence(implicit, 15)
+
+
+def test_parallel_threads() -> None:
+    study = hpo.create_study(sampler=TPESampler(seed=0))
+    study.optimize(_quadratic, n_trials=40, n_jobs=2)
+    assert len(study.trials) == 40
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
