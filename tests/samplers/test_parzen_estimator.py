@@ -347,3 +347,20 @@ def test_truncated_normal_samples_stay_inside_even_far_in_the_tail() -> None:
     assert samples.min() >= 0.0 and samples.max() <= 1.0
     # Conditioned on [0, 1], a N(-30, 1) draw is close to 0: exponential with rate ~30.
     assert samples.mean() == pytest.approx(1 / 30, rel=0.1)
+
+
+@pytest.mark.parametrize("multivariate", [True, False])
+def test_sampling_agrees_with_the_density_on_a_mixed_space(multivariate: bool) -> None:
+    # For samples drawn from p, the mean of 1 / p(x) is the size of the space: here
+    # [0, 1]^4 times 3 ints times 2 categories = 6. Four continuous parameters exercise the
+    # expanded form next to discrete and categorical kernels.
+    rng = np.random.default_rng(6)
+    space: dict[str, BaseDistribution] = {f"f{i}": FloatDistribution(0.0, 1.0) for i in range(4)}
+    space["i"] = IntDistribution(1, 3)
+    space["c"] = CategoricalDistribution(["u", "v"])
+    observations = {name: rng.random(6) for name in space if name.startswith("f")}
+    observations["i"] = rng.integers(1, 4, 6).astype(float)
+    observations["c"] = rng.integers(0, 2, 6).astype(float)
+    pe = ParzenEstimator(observations, space, ParzenEstimatorParameters(multivariate=multivariate))
+    samples = pe.sample(rng, 200_000)
+    assert np.mean(np.exp(-pe.log_pdf(samples))) == pytest.approx(6.0, rel=0.03)

@@ -82,6 +82,15 @@ def rank_single_objective(
     return np.lexsort((secondary, primary, groups))
 
 
+def _finite_extremes(losses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per objective, the smallest and largest finite loss (NaN where there is none)."""
+    finite = np.isfinite(losses)
+    best = np.where(finite, losses, np.inf).min(axis=0, initial=np.inf)
+    worst = np.where(finite, losses, -np.inf).max(axis=0, initial=-np.inf)
+    none = ~finite.any(axis=0)
+    return np.where(none, np.nan, best), np.where(none, np.nan, worst)
+
+
 def reference_point(losses: np.ndarray) -> np.ndarray:
     """Return a reference point a little worse than every finite loss in each objective.
 
@@ -95,10 +104,7 @@ def reference_point(losses: np.ndarray) -> np.ndarray:
     numpy.ndarray
         Shape ``(n_objectives,)``, finite.
     """
-    finite = np.where(np.isfinite(losses), losses, np.nan)
-    with np.errstate(all="ignore"):
-        worst = np.nanmax(finite, axis=0) if len(losses) else np.zeros(losses.shape[1])
-        best = np.nanmin(finite, axis=0) if len(losses) else np.zeros(losses.shape[1])
+    best, worst = _finite_extremes(losses)
     worst = np.where(np.isnan(worst), 0.0, worst)
     best = np.where(np.isnan(best), 0.0, best)
     spread = np.maximum(worst - best, np.maximum(np.abs(worst), 1.0) * 1e-3)
@@ -108,9 +114,7 @@ def reference_point(losses: np.ndarray) -> np.ndarray:
 def finite_losses(losses: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Replace infinite losses: ``-inf`` by a value far below the others, ``inf`` by the
     reference point (where they add no hypervolume)."""
-    finite = np.where(np.isfinite(losses), losses, np.nan)
-    with np.errstate(all="ignore"):
-        best = np.nanmin(finite, axis=0) if len(losses) else reference
+    best, _ = _finite_extremes(losses)
     best = np.where(np.isnan(best), reference - 1.0, best)
     far = best - 10.0 * np.maximum(reference - best, 1.0)
     out = np.where(losses == np.inf, reference, losses)
