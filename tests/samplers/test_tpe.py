@@ -5,6 +5,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import hpo
 from hpo._hypervolume import compute_hypervolume
@@ -16,6 +18,7 @@ from hpo.distributions import (
 )
 from hpo.pruners import BasePruner
 from hpo.samplers import RandomSampler, TPESampler
+from hpo.samplers._random import sample_uniform
 from hpo.trial import FrozenTrial, TrialState, create_trial
 
 
@@ -70,7 +73,7 @@ def test_beats_random_search(multivariate: bool) -> None:
         study.optimize(_quadratic, n_trials=60)
         random.append(study.best_value)
     assert np.mean(tpe) < 0.5 * np.mean(random)
-    assert max(tpe) < 0.5
+    assert max(tpe) <= min(random)
 
 
 def test_maximize_direction() -> None:
@@ -91,61 +94,109 @@ def test_startup_trials_are_uniform_random() -> None:
     assert np.mean(values) == pytest.approx(0.5, abs=0.07)
 
 
-def _random_distribution(rng: np.random.Generator) -> BaseDistribution:
-    kind = rng.integers(6)
-    if kind == 0:
-        low = float(rng.uniform(-10, 10))
-        return FloatDistribution(low, low + float(rng.uniform(1e-6, 100)))
-    if kind == 1:
-        low = float(10 ** rng.uniform(-8, 2))
-        return FloatDistribution(low, low * float(10 ** rng.uniform(0.01, 6)), log=True)
-    if kind == 2:
-        low = float(rng.uniform(-5, 5))
-        step = float(rng.choice([0.1, 0.25, 1.0, 3.0]))
-        return FloatDistribution(low, low + step * int(rng.integers(1, 40)), step=step)
-    if kind == 3:
-        low = int(rng.integers(-50, 50))
-        step = int(rng.integers(1, 5))
-        return IntDistribution(low, low + step * int(rng.integers(1, 30)), step=step)
-    if kind == 4:
-        low = int(rng.integers(1, 20))
-        return IntDistribution(low, low + int(rng.integers(1, 10_000)), log=True)
-    return CategoricalDistribution(list(range(int(rng.integers(2, 7)))))
+_FLOATS = st.one_of(
+    st.builds(
+        lambda low, width: FloatDistribution(low, low + width),
+        st.floats(-1e3, 1e3),
+        st.floats(1e-6, 1e3),
+    ),
+    st.builds(
+        lambda low, ratio: FloatDistribution(low, low * ratio, log=True),
+        st.floats(1e-8, 1e2),
+        st.floats(1.001, 1e6),
+    ),
+    st.builds(
+        lambda low, step, n: FloatDistribution(low, low + step * n, step=step),
+        st.integers(-100, 100).map(float),
+        st.sampled_from([0.1, 0.25, 0.5, 1.0, 2.5]),
+        st.integers(1, 60),
+    ),
+)
+_INTS = st.one_of(
+    st.builds(
+        lambda low, step, n: IntDistribution(low, low + step * n, step=step),
+        st.integers(-100, 100),
+        st.integers(1, 5),
+        st.integers(1, 60),
+    ),
+    st.builds(
+        lambda low, n: IntDistribution(low, low + n, log=True),
+        st.integers(1, 100),
+        st.integers(1, 10_000),
+    ),
+)
+_CATEGORIES = st.integers(2, 8).map(lambda n: CategoricalDistribution(list(range(n))))
+_SPACES = st.dictionaries(
+    st.sampled_from(["a", "b", "c", "d", "e"]),
+    st.one_of(_FLOATS, _INTS, _CATEGORIES),
+    min_size=1,
+    max_size=4,
+)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_proposals_lie_inside_their_distributions(seed: int) -> None:
-    # Random search spaces, random histories (including values outside today's ranges,
-    # pruned and running trials): every proposal is inside the asked distribution.
+def _widened(dist: BaseDistribution) -> BaseDistribution:
+    """The same kind of distribution over a wider range: past trials may have used one."""
+    if isinstance(dist, FloatDistribution):
+        if dist.log:
+            return FloatDistribution(dist.low / 3, dist.high * 3, log=True)
+        width = dist.high - dist.low
+        if dist.step is None:
+            return FloatDistribution(dist.low - width, dist.high + width)
+        return FloatDistribution(
+            dist.low - 4 * dist.step, dist.high + 4 * dist.step, step=dist.step
+        )
+    if isinstance(dist, IntDistribution):
+        if dist.log:
+            return IntDistribution(dist.low, dist.high * 3, log=True)
+        return IntDistribution(dist.low - 4 * dist.step, dist.high + 4 * dist.step, step=dist.step)
+    return dist
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    space=_SPACES,
+    seed=st.integers(0, 2**31),
+    n_history=st.integers(0, 25),
+    options=st.fixed_dictionaries(
+        {
+            "n_startup_trials": st.integers(0, 3),
+            "multivariate": st.booleans(),
+            "consider_prior": st.booleans(),
+            "consider_magic_clip": st.booleans(),
+            "consider_endpoints": st.booleans(),
+            "n_ei_candidates": st.integers(1, 30),
+        }
+    ),
+)
+def test_proposals_lie_inside_their_distributions(
+    space: dict[str, BaseDistribution], seed: int, n_history: int, options: dict[str, Any]
+) -> None:
+    # Random search spaces and random histories (with values outside today's ranges, pruned,
+    # failed and running trials): every proposal is inside the distribution asked for.
     rng = np.random.default_rng(seed)
-    space = {f"p{i}": _random_distribution(rng) for i in range(int(rng.integers(1, 6)))}
-    sampler = TPESampler(
-        seed=seed,
-        n_startup_trials=int(rng.integers(0, 4)),
-        multivariate=bool(rng.integers(2)),
-        consider_prior=bool(rng.integers(2)),
-        consider_magic_clip=bool(rng.integers(2)),
-        consider_endpoints=bool(rng.integers(2)),
-        n_ei_candidates=int(rng.integers(1, 30)),
-    )
-    study = hpo.create_study(sampler=sampler)
-    history_sampler = RandomSampler(seed=seed)
-    for _ in range(int(rng.integers(0, 25))):
-        params = {}
+    study = hpo.create_study(sampler=TPESampler(seed=seed, **options))
+    history_rng = np.random.default_rng(seed + 1)
+    for _ in range(n_history):
+        params, distributions = {}, {}
         for name, dist in space.items():
             if rng.random() < 0.8:
-                params[name] = history_sampler.sample_independent(study, None, name, dist)  # type: ignore[arg-type]
+                wide = _widened(dist) if rng.random() < 0.3 else dist
+                params[name] = sample_uniform(history_rng, wide)
+                distributions[name] = wide
         state = [TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL][rng.integers(3)]
-        value = float(rng.normal()) if state == TrialState.COMPLETE else None
         study.add_trial(
             create_trial(
                 state=state,
-                value=value,
+                value=float(rng.normal()) if state == TrialState.COMPLETE else None,
                 params=params,
-                distributions={name: space[name] for name in params},
+                distributions=distributions,
                 intermediate_values={0: float(rng.normal())} if rng.random() < 0.5 else {},
             )
         )
+    if rng.random() < 0.5:
+        running = study.ask()
+        for name, dist in space.items():
+            running._suggest(name, dist)
 
     def objective(trial: hpo.Trial) -> float:
         for name, dist in space.items():
@@ -153,8 +204,7 @@ def test_proposals_lie_inside_their_distributions(seed: int) -> None:
             assert dist._contains(dist.to_internal_repr(value)), (name, dist, value)
         return float(rng.normal())
 
-    study.optimize(objective, n_trials=15, n_jobs=int(rng.integers(1, 3)))
-    assert len(study.trials) >= 15
+    study.optimize(objective, n_trials=12)
 
 
 def _study_with_history(sampler: TPESampler, n: int = 20) -> hpo.Study:

@@ -124,7 +124,7 @@ def neighbor_sigmas(mus: np.ndarray, consider_endpoints: bool) -> np.ndarray:
     Parameters
     ----------
     mus:
-        Kernel centers on the unit interval, shape ``(n_kernels, n_dims)``; each column is
+        Kernel centers on the unit interval, shape ``(n_dims, n_kernels)``; each row is
         handled on its own.
     consider_endpoints:
         Count the domain bounds 0 and 1 as neighbors of the outermost kernels.
@@ -132,26 +132,25 @@ def neighbor_sigmas(mus: np.ndarray, consider_endpoints: bool) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Bandwidths of the same shape; 1 where a column has a single kernel.
+        Bandwidths of the same shape; 1 where a row has a single kernel.
     """
-    n_kernels = mus.shape[0]
+    n_kernels = mus.shape[1]
     if n_kernels <= 1:
         return np.ones(mus.shape)
-    order = np.argsort(mus, axis=0, kind="stable")
-    ordered = np.take_along_axis(mus, order, axis=0)
-    gaps = np.diff(ordered, axis=0)
-    left = np.empty(mus.shape)
-    right = np.empty(mus.shape)
-    left[1:] = gaps
-    right[:-1] = gaps
+    # Equal centers have a zero gap between them, so how ties are ordered does not matter.
+    order = np.argsort(mus, axis=1)
+    ordered = np.take_along_axis(mus, order, axis=1)
+    gaps = np.diff(ordered, axis=1)
+    widest = np.empty(mus.shape)
+    np.maximum(gaps[:, :-1], gaps[:, 1:], out=widest[:, 1:-1])
     if consider_endpoints:
-        left[0] = np.maximum(ordered[0], 0.0)
-        right[-1] = np.maximum(1.0 - ordered[-1], 0.0)
+        widest[:, 0] = np.maximum(gaps[:, 0], ordered[:, 0])
+        widest[:, -1] = np.maximum(gaps[:, -1], 1.0 - ordered[:, -1])
     else:
-        left[0] = gaps[0]
-        right[-1] = gaps[-1]
+        widest[:, 0] = gaps[:, 0]
+        widest[:, -1] = gaps[:, -1]
     sigmas = np.empty(mus.shape)
-    np.put_along_axis(sigmas, order, np.maximum(left, right), axis=0)
+    np.put_along_axis(sigmas, order, widest, axis=1)
     return sigmas
 
 

@@ -49,6 +49,8 @@ _MIN_SIGMA_FOR_EXPANSION = 1e-4
 # Terms this far below a row's largest are negligible; clipping them avoids slow underflow.
 _EXP_FLOOR = -100.0
 _MIN_SIGMA = 1e-12
+# Multiply-adds below which OpenBLAS keeps a matrix product on one thread.
+_SINGLE_THREAD_PRODUCT_SIZE = 500_000
 # The magic clip of multivariate kernels: none narrower than 1% of the domain.
 _MULTIVARIATE_MIN_SIGMA = 0.01
 
@@ -85,6 +87,21 @@ class ParzenEstimatorParameters:
     multivariate: bool = False
     multivariate_bandwidth_scale: float = 0.05
     categorical_distance_func: Mapping[str, CategoricalDistanceFunc] = field(default_factory=dict)
+
+
+def _single_threaded_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``left @ right``, in column blocks small enough for BLAS to run on one thread.
+
+    Larger products start BLAS threads that gain little at these sizes and compete with the
+    objective and other workers for the cores.
+    """
+    columns = max(1, _SINGLE_THREAD_PRODUCT_SIZE // max(left.shape[0] * left.shape[1], 1))
+    if right.shape[1] <= columns:
+        return left @ right
+    out = np.empty((left.shape[0], right.shape[1]))
+    for start in range(0, right.shape[1], columns):
+        out[:, start : start + columns] = left @ right[:, start : start + columns]
+    return out
 
 
 def _logsumexp(array: np.ndarray) -> np.ndarray:
@@ -248,7 +265,7 @@ class ParzenEstimator:
             if use_prior:
                 sigmas_t[:, -1] = 1.0
             return sigmas_t
-        sigmas_t = neighbor_sigmas(mus_t.T, parameters.consider_endpoints).T
+        sigmas_t = neighbor_sigmas(mus_t, parameters.consider_endpoints)
         if use_prior:
             sigmas_t[:, -1] = 1.0
         minimum = 1.0 / min(100.0, 1.0 + n_kernels)
@@ -439,7 +456,7 @@ class ParzenEstimator:
         np.multiply(units, units, out=powers[:, :n_continuous])
         powers[:, n_continuous : 2 * n_continuous] = units
         powers[:, -1] = 1.0
-        log_kernels = powers @ self._expanded_coefficients
+        log_kernels = _single_threaded_product(powers, self._expanded_coefficients)
         if n_continuous < len(layout.names):
             log_kernels += self._log_kernel_terms(
                 samples, with_weights=False, skip_continuous=True

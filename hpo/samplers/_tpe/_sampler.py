@@ -56,16 +56,16 @@ class _StudyState:
         self.intersection = IntersectionSearchSpace(include_pruned=True)
         self.groups = _GroupDecomposedSearchSpace(include_pruned=True)
         self.rank_key: tuple[int, float] | None = None
-        self.rank_positions = np.zeros(0, dtype=np.intp)
+        self.rank_order = np.zeros(0, dtype=np.intp)
         self.distances: dict[tuple[str, CategoricalDistribution], np.ndarray] = {}
         self.split_cache: tuple[Any, ...] | None = None
 
-    def positions(self, sign: float) -> np.ndarray:
-        """Each row's position in the single-objective ranking (0 is best), cached."""
+    def ranking(self, sign: float) -> np.ndarray:
+        """All rows ordered best first for a single objective, cached per table version."""
         table = self.table
         key = (table.version, sign)
         if self.rank_key != key:
-            order = _split.rank_single_objective(
+            self.rank_order = _split.rank_single_objective(
                 table.states,
                 table.values[:, 0],
                 table.last_steps,
@@ -73,11 +73,8 @@ class _StudyState:
                 table.violations,
                 sign,
             )
-            positions = np.empty(len(order), dtype=np.intp)
-            positions[order] = np.arange(len(order))
-            self.rank_positions = positions
             self.rank_key = key
-        return self.rank_positions
+        return self.rank_order
 
 
 @functools.lru_cache(maxsize=64)
@@ -149,7 +146,8 @@ class TPESampler(BaseSampler):
         ``constraints_func(trial) -> sequence of floats``, evaluated when a trial completes;
         the trial is feasible when all values are ``<= 0``. Infeasible trials are ranked
         after feasible ones, by their total violation. The values are stored in the trial's
-        system attribute ``"constraints"``.
+        system attribute ``"constraints"``, which is what the split reads (so trials
+        evaluated by other workers count too).
     categorical_distance_func:
         Parameter name to ``distance(choice_a, choice_b) -> float``: the kernels of that
         categorical parameter favor choices close to the observed one.
@@ -473,7 +471,11 @@ class TPESampler(BaseSampler):
         directions = study.directions
         if len(directions) == 1:
             sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
-            ordered = rows[np.argsort(state.positions(sign)[rows], kind="stable")]
+            ordered = state.ranking(sign)
+            if len(rows) < len(ordered):
+                selected = np.zeros(len(ordered), dtype=bool)
+                selected[rows] = True
+                ordered = ordered[selected[ordered]]
             return ordered[:n_below], ordered[n_below:], None
         signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions])
         with np.errstate(invalid="ignore"):
