@@ -6,6 +6,10 @@ in driver-level autocommit mode: a single statement is its own transaction and c
 round trip, and multi-statement transactions emit their own ``BEGIN`` (``BEGIN IMMEDIATE`` on
 SQLite, so that writers queue on the busy timeout instead of failing with "database is
 locked").
+
+The hot path (``Database.fast``) keeps a few connections checked out of the pool between
+calls and reuses them with one cursor each: checking a connection out and in (and the
+rollback the pool does on check-in) cost more than a short statement.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import os
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,6 +40,8 @@ T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 60.0
 MAX_ATTEMPTS = 8
+# Connections the hot path keeps between calls; more concurrent callers check out and return.
+IDLE_LEASES = 2
 
 _BEGIN_OPTION = "hpo_begin"
 # PostgreSQL serialization failure and deadlock: the transaction was rolled back, retry it.
@@ -124,6 +131,11 @@ class Database:
         self._dbapi_error: type[Exception] = self._dbapi.Error
         self._prepared: dict[int, Prepared] = {}
         self.integrity_error: type[Exception] = self._dbapi.IntegrityError
+        # Kept-out connections of the hot path; list.append/pop are atomic, so no lock.
+        self._idle: list[_Lease] = []
+        self._forked = False
+        _live_databases.add(self)
+        weakref.finalize(self, _close_leases, self._idle)
 
     def _create_engine(self, engine_kwargs: dict[str, Any]) -> Engine:
         kwargs = dict(engine_kwargs)
@@ -184,16 +196,20 @@ class Database:
                 self._retry_or_raise(orig, attempt, state.committing, state.disconnected)
 
     def _fast_once(self, fn: Callable[[Raw], T], write: bool, state: _Attempt) -> T:
-        fairy = self.engine.raw_connection()
-        driver: Any = fairy.driver_connection
+        if self._forked:
+            self._forget_parent_connections()
+        try:
+            lease = self._idle.pop()
+        except IndexError:
+            lease = _Lease(self.engine.raw_connection())
+        driver: Any = lease.driver
         try:
             if write:
                 driver.execute(self._write_begin)
-            result = fn(Raw(driver, self.is_sqlite, self))
+            result = fn(Raw(lease, self.is_sqlite, self))
             if write:
                 state.committing = True
                 driver.commit()
-            return result
         except BaseException as e:
             if isinstance(e, self._dbapi_error) and self.engine.dialect.is_disconnect(
                 e,  # type: ignore[arg-type]
@@ -201,13 +217,44 @@ class Database:
                 None,
             ):
                 state.disconnected = True
-                fairy.invalidate(e)
+                _discard(lease, e)
+            elif not self._rollback(lease) or not isinstance(e, Exception):
+                # Interrupted mid-statement or not reset: never hand this connection out again.
+                _discard(lease, None)
             else:
-                with contextlib.suppress(Exception):
-                    driver.rollback()
+                self._release(lease)
             raise
-        finally:
-            fairy.close()
+        self._release(lease)
+        return result
+
+    def _rollback(self, lease: _Lease) -> bool:
+        """Roll back what a failed call left open; return whether the connection is idle."""
+        driver: Any = lease.driver
+        try:
+            driver.rollback()
+            if self.is_sqlite:
+                return not driver.in_transaction
+            return bool(driver.info.transaction_status == self._dbapi.pq.TransactionStatus.IDLE)
+        except Exception:
+            return False
+
+    def _release(self, lease: _Lease) -> None:
+        if len(self._idle) < IDLE_LEASES and not self._forked:
+            self._idle.append(lease)
+        else:
+            lease.fairy.close()
+
+    def _forget_parent_connections(self) -> None:
+        """After ``fork``: leave the parent's connections untouched and open new ones."""
+        self._forked = False
+        # Closing or even garbage-collecting them could end the parent's sessions.
+        _inherited.extend(self._idle)
+        self._idle.clear()
+        self.engine.dispose(close=False)
+
+    def close_idle(self) -> None:
+        """Return the connections the hot path keeps to the pool."""
+        _close_leases(self._idle)
 
     def _run(self, engine: Engine, fn: Callable[[Connection], T]) -> T:
         attempt = 0
@@ -269,6 +316,47 @@ class Database:
                 yield
 
 
+class _Lease:
+    """A pooled connection kept checked out by the hot path, with its reusable cursor."""
+
+    __slots__ = ("cursor", "driver", "fairy", "pid")
+
+    def __init__(self, fairy: Any) -> None:
+        self.fairy = fairy
+        self.driver: Any = fairy.driver_connection
+        self.cursor: Any = self.driver.cursor()
+        self.pid = os.getpid()
+
+
+def _discard(lease: _Lease, error: BaseException | None) -> None:
+    with contextlib.suppress(Exception):
+        lease.fairy.invalidate(error)
+    with contextlib.suppress(Exception):
+        lease.fairy.close()
+
+
+def _close_leases(leases: list[_Lease]) -> None:
+    while leases:
+        lease = leases.pop()
+        if lease.pid == os.getpid():  # a forked child must not end its parent's sessions
+            with contextlib.suppress(Exception):
+                lease.fairy.close()
+
+
+_live_databases: weakref.WeakSet[Database] = weakref.WeakSet()
+_inherited: list[_Lease] = []
+
+
+def _mark_forked() -> None:
+    # Runs in the child right after fork: only flags, since locks may be held by lost threads.
+    for database in list(_live_databases):
+        database._forked = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_mark_forked)
+
+
 class _Attempt:
     __slots__ = ("committing", "disconnected")
 
@@ -302,12 +390,15 @@ def _sqlite_value(value: Any) -> Any:
 
 
 class Raw:
-    """A driver connection that runs :class:`Prepared` statements."""
+    """A driver connection that runs :class:`Prepared` statements on one reused cursor.
 
-    __slots__ = ("_database", "_driver", "_sqlite")
+    Each call's result must be read before the next statement runs.
+    """
 
-    def __init__(self, driver: Any, sqlite: bool, database: Database) -> None:
-        self._driver = driver
+    __slots__ = ("_cursor", "_database", "_sqlite")
+
+    def __init__(self, lease: _Lease, sqlite: bool, database: Database) -> None:
+        self._cursor = lease.cursor
         self._sqlite = sqlite
         self._database = database
 
@@ -322,10 +413,10 @@ class Raw:
             params = {**prepared.defaults, **params}
         if self._sqlite:
             assert prepared.names is not None
-            return self._driver.execute(
+            return self._cursor.execute(
                 text, tuple(_sqlite_value(params[name]) for name in prepared.names)
             )
-        return self._driver.execute(text, params)
+        return self._cursor.execute(text, params)
 
     def prepared_sql(self, statement: Any) -> str:
         """Return the SQL text of a Core statement as prepared for this database."""
@@ -339,11 +430,11 @@ class Raw:
         if self._sqlite:
             assert prepared.names is not None
             names = prepared.names
-            self._driver.executemany(
+            self._cursor.executemany(
                 prepared.sql, [tuple(_sqlite_value(r[n]) for n in names) for r in rows]
             )
         else:
-            self._driver.cursor().executemany(prepared.sql, rows)
+            self._cursor.executemany(prepared.sql, rows)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) -> None:
@@ -401,4 +492,5 @@ def dispose_all() -> None:
     """Close every pooled connection of this process (e.g. before a database is dropped)."""
     with _databases_lock:
         for database in _databases.values():
+            database.close_idle()
             database.engine.dispose()
