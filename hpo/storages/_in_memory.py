@@ -10,35 +10,12 @@ from typing import Any
 
 from hpo._frozen_study import FrozenStudy
 from hpo._study_direction import StudyDirection
-from hpo.distributions import BaseDistribution, check_distribution_compatibility
+from hpo.distributions import BaseDistribution
 from hpo.exceptions import DuplicatedStudyError
 from hpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
+from hpo.storages._study_record import StudyRecord
 from hpo.trial import FrozenTrial, TrialState
 from hpo.trial._frozen import _utcnow
-
-
-class _StudyRecord:
-    __slots__ = (
-        "best_number",
-        "directions",
-        "name",
-        "param_distribution",
-        "system_attrs",
-        "trials",
-        "user_attrs",
-        "waiting_numbers",
-    )
-
-    def __init__(self, name: str, directions: list[StudyDirection]) -> None:
-        self.name = name
-        self.directions = directions
-        self.user_attrs: dict[str, Any] = {}
-        self.system_attrs: dict[str, Any] = {}
-        self.trials: list[FrozenTrial] = []
-        self.param_distribution: dict[str, BaseDistribution] = {}
-        # Kept up to date on every change so that asking and logging stay O(1) per trial.
-        self.waiting_numbers: list[int] = []
-        self.best_number: int | None = None
 
 
 class InMemoryStorage(BaseStorage):
@@ -55,7 +32,7 @@ class InMemoryStorage(BaseStorage):
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._studies: dict[int, _StudyRecord] = {}
+        self._studies: dict[int, StudyRecord] = {}
         self._study_name_to_id: dict[str, int] = {}
         self._trial_locations: dict[int, tuple[int, int]] = {}
         self._next_study_id = 0
@@ -81,7 +58,7 @@ class InMemoryStorage(BaseStorage):
                 raise DuplicatedStudyError(f"A study named {study_name!r} already exists.")
             study_id = self._next_study_id
             self._next_study_id += 1
-            self._studies[study_id] = _StudyRecord(study_name, list(directions))
+            self._studies[study_id] = StudyRecord(study_name, list(directions))
             self._study_name_to_id[study_name] = study_id
             return study_id
 
@@ -154,7 +131,7 @@ class InMemoryStorage(BaseStorage):
                 )
             else:
                 for name, dist in template_trial.distributions.items():
-                    self._check_param_distribution(record, name, dist)
+                    record.check_distribution(name, dist)
                 trial = template_trial._copy(deep=True)
                 trial.number = number
                 trial._trial_id = trial_id
@@ -164,7 +141,7 @@ class InMemoryStorage(BaseStorage):
             if trial.state == TrialState.WAITING:
                 record.waiting_numbers.append(number)
             elif trial.state == TrialState.COMPLETE:
-                self._update_best(record, trial)
+                record.update_best(trial)
             self._trial_locations[trial_id] = (study_id, number)
             self._next_trial_id += 1
             return trial._copy(deep=False)
@@ -181,18 +158,10 @@ class InMemoryStorage(BaseStorage):
             record = self._studies[study_id]
             trial = record.trials[number]
             self.check_trial_is_updatable(trial_id, trial.state)
-            self._check_param_distribution(record, param_name, distribution)
+            record.check_distribution(param_name, distribution)
             record.param_distribution.setdefault(param_name, distribution)
             trial.params[param_name] = distribution.to_external_repr(param_value_internal)
             trial.distributions[param_name] = distribution
-
-    @staticmethod
-    def _check_param_distribution(
-        record: _StudyRecord, param_name: str, distribution: BaseDistribution
-    ) -> None:
-        known = record.param_distribution.get(param_name)
-        if known is not None and known is not distribution:
-            check_distribution_compatibility(known, distribution)
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         with self._lock:
@@ -225,7 +194,7 @@ class InMemoryStorage(BaseStorage):
             elif state.is_finished():
                 trial.datetime_complete = _utcnow()
                 if state == TrialState.COMPLETE:
-                    self._update_best(record, trial)
+                    record.update_best(trial)
             elif state == TrialState.WAITING:
                 record.waiting_numbers.append(number)
                 record.waiting_numbers.sort()
@@ -240,32 +209,9 @@ class InMemoryStorage(BaseStorage):
             self.set_trial_state_values(trial._trial_id, TrialState.RUNNING)
             return trial._copy(deep=True)
 
-    @staticmethod
-    def _update_best(record: _StudyRecord, trial: FrozenTrial) -> None:
-        if len(record.directions) != 1 or trial._values is None:
-            return
-        if record.best_number is None:
-            record.best_number = trial.number
-            return
-        best_value = record.trials[record.best_number]._values[0]  # type: ignore[index]
-        value = trial._values[0]
-        if record.directions[0] == StudyDirection.MAXIMIZE:
-            better = value > best_value
-        else:
-            better = value < best_value
-        if better:
-            record.best_number = trial.number
-
     def get_best_trial(self, study_id: int) -> FrozenTrial:
         with self._lock:
-            record = self._study(study_id)
-            if len(record.directions) > 1:
-                raise ValueError(
-                    "A multi-objective study has no single best trial; use best_trials."
-                )
-            if record.best_number is None:
-                raise ValueError("No trial is completed yet, so there is no best trial.")
-            return record.trials[record.best_number]._copy(deep=True)
+            return self._study(study_id).best_trial()
 
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, intermediate_value: float
@@ -298,25 +244,16 @@ class InMemoryStorage(BaseStorage):
         states: Container[TrialState] | None = None,
     ) -> list[FrozenTrial]:
         with self._lock:
-            trials = self._study(study_id).trials
-            if states is not None:
-                trials = [t for t in trials if t.state in states]
-            if deepcopy:
-                return [t._copy(deep=True) for t in trials]
-            return list(trials)
+            return self._study(study_id).select(deepcopy, states)
 
     def get_n_trials(
         self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None
     ) -> int:
         with self._lock:
-            trials = self._study(study_id).trials
-            if state is None:
-                return len(trials)
-            states = (state,) if isinstance(state, TrialState) else state
-            return sum(1 for t in trials if t.state in states)
+            return self._study(study_id).count(state)
 
     # -- lookups ---------------------------------------------------------------------------
-    def _study(self, study_id: int) -> _StudyRecord:
+    def _study(self, study_id: int) -> StudyRecord:
         try:
             return self._studies[study_id]
         except KeyError:

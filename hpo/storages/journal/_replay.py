@@ -17,10 +17,10 @@ from typing import Any
 from hpo._study_direction import StudyDirection
 from hpo.distributions import (
     BaseDistribution,
-    check_distribution_compatibility,
     json_to_distribution,
 )
 from hpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
+from hpo.storages._study_record import StudyRecord
 from hpo.storages.journal._codec import (
     CorruptLogError,
     decode_attr,
@@ -44,29 +44,7 @@ OP_SET_TRIAL_USER_ATTR = "set_trial_user_attr"
 OP_SET_TRIAL_SYSTEM_ATTR = "set_trial_system_attr"
 
 
-class StudyState:
-    """One study as replayed: attributes, trials by number, and indexes kept up to date."""
-
-    __slots__ = (
-        "best_number",
-        "directions",
-        "name",
-        "param_distribution",
-        "system_attrs",
-        "trials",
-        "user_attrs",
-        "waiting_numbers",
-    )
-
-    def __init__(self, name: str, directions: list[StudyDirection]) -> None:
-        self.name = name
-        self.directions = directions
-        self.user_attrs: dict[str, Any] = {}
-        self.system_attrs: dict[str, Any] = {}
-        self.trials: list[FrozenTrial] = []
-        self.param_distribution: dict[str, BaseDistribution] = {}
-        self.waiting_numbers: list[int] = []  # ascending
-        self.best_number: int | None = None
+StudyState = StudyRecord
 
 
 def _field(log: dict[str, Any], key: str) -> Any:
@@ -183,13 +161,6 @@ class JournalState:
             raise finished_trial_error(trial)
         return study, trial
 
-    @staticmethod
-    def check_distribution(study: StudyState, name: str, distribution: BaseDistribution) -> None:
-        """Raise :class:`ValueError` if ``distribution`` conflicts with the study's ``name``."""
-        known = study.param_distribution.get(name)
-        if known is not None and known is not distribution:
-            check_distribution_compatibility(known, distribution)
-
     def distribution(self, text: Any) -> BaseDistribution:
         """Return the distribution serialized as ``text``, shared between identical texts."""
         if not isinstance(text, str):
@@ -269,7 +240,7 @@ class JournalState:
         if trial.state == TrialState.WAITING:
             study.waiting_numbers.append(trial.number)
         elif trial.state == TrialState.COMPLETE:
-            _update_best(study, trial)
+            study.update_best(trial)
         return trial._trial_id
 
     @staticmethod
@@ -306,7 +277,7 @@ class JournalState:
         except (TypeError, ValueError):
             raise CorruptLogError(f"not intermediate values: {steps!r}") from None
         for name, distribution in distributions.items():
-            self.check_distribution(study, name, distribution)
+            study.check_distribution(name, distribution)
         trial = self._new_trial(state, values, start, complete)
         trial._params = params
         trial._distributions = distributions
@@ -338,7 +309,7 @@ class JournalState:
             raise CorruptLogError(f"bad trial id {trial_id!r} or name {name!r}")
         external = _external(distribution, internal)
         study, trial = self.updatable_trial(trial_id)
-        self.check_distribution(study, name, distribution)
+        study.check_distribution(name, distribution)
         study.param_distribution.setdefault(name, distribution)
         trial._params[name] = external
         trial._distributions[name] = distribution
@@ -361,7 +332,7 @@ class JournalState:
         elif state.is_finished():
             trial._datetime_complete = moment
             if state == TrialState.COMPLETE:
-                _update_best(study, trial)
+                study.update_best(trial)
         elif state == TrialState.WAITING:
             study.waiting_numbers.append(trial.number)
             study.waiting_numbers.sort()
@@ -380,19 +351,3 @@ class JournalState:
         value = decode_attr(_field(log, "value"))
         _, trial = self.updatable_trial(trial_id)
         getattr(trial, attrs_name)[key] = value
-
-
-def _update_best(study: StudyState, trial: FrozenTrial) -> None:
-    if len(study.directions) != 1 or not trial._values:
-        return
-    if study.best_number is None:
-        study.best_number = trial.number
-        return
-    best_value = study.trials[study.best_number]._values[0]  # type: ignore[index]
-    value = trial._values[0]
-    if study.directions[0] == StudyDirection.MAXIMIZE:
-        better = value > best_value
-    else:
-        better = value < best_value
-    if better:
-        study.best_number = trial.number

@@ -261,7 +261,7 @@ class JournalStorage(BaseStorage):
             study = self._synced_study(study_id)
             if template_trial is not None:
                 for name, distribution in template_trial.distributions.items():
-                    self._state.check_distribution(study, name, distribution)
+                    study.check_distribution(name, distribution)
             fields.setdefault("datetime_start", _now())
             trial_id = self._write(ops.OP_CREATE_TRIAL, study_id=study_id, **fields)
             return self._state.trial(trial_id)._copy(deep=False)
@@ -300,7 +300,7 @@ class JournalStorage(BaseStorage):
         with self._lock:
             self._sync()
             study, _ = self._state.updatable_trial(trial_id)
-            self._state.check_distribution(study, param_name, distribution)
+            study.check_distribution(param_name, distribution)
             self._write(
                 ops.OP_SET_TRIAL_PARAM,
                 trial_id=trial_id,
@@ -398,33 +398,17 @@ class JournalStorage(BaseStorage):
         states: Container[TrialState] | None = None,
     ) -> list[FrozenTrial]:
         with self._lock:
-            trials = self._synced_study(study_id).trials
-            if states is not None:
-                trials = [t for t in trials if t.state in states]
-            if deepcopy:
-                return [t._copy(deep=True) for t in trials]
-            return list(trials)
+            return self._synced_study(study_id).select(deepcopy, states)
 
     def get_n_trials(
         self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None
     ) -> int:
         with self._lock:
-            trials = self._synced_study(study_id).trials
-            if state is None:
-                return len(trials)
-            states = (state,) if isinstance(state, TrialState) else state
-            return sum(1 for t in trials if t.state in states)
+            return self._synced_study(study_id).count(state)
 
     def get_best_trial(self, study_id: int) -> FrozenTrial:
         with self._lock:
-            study = self._synced_study(study_id)
-            if len(study.directions) > 1:
-                raise ValueError(
-                    "A multi-objective study has no single best trial; use best_trials."
-                )
-            if study.best_number is None:
-                raise ValueError("No trial is completed yet, so there is no best trial.")
-            return study.trials[study.best_number]._copy(deep=True)
+            return self._synced_study(study_id).best_trial()
 
 
 def _encode_template(template: FrozenTrial) -> dict[str, Any]:

@@ -1,0 +1,92 @@
+"""StudyRecord: one study held in memory, shared by the in-memory and journal storages.
+
+Both storages keep the same model (attributes, trials by number, the waiting queue and the
+best trial kept up to date on every change, so asking and logging cost O(1) per trial); they
+differ only in how changes arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from typing import Any
+
+from hpo._study_direction import StudyDirection
+from hpo.distributions import BaseDistribution, check_distribution_compatibility
+from hpo.trial import FrozenTrial, TrialState
+
+
+class StudyRecord:
+    """A study's attributes and trials, with indexes kept up to date."""
+
+    __slots__ = (
+        "best_number",
+        "directions",
+        "name",
+        "param_distribution",
+        "system_attrs",
+        "trials",
+        "user_attrs",
+        "waiting_numbers",
+    )
+
+    def __init__(self, name: str, directions: list[StudyDirection]) -> None:
+        self.name = name
+        self.directions = directions
+        self.user_attrs: dict[str, Any] = {}
+        self.system_attrs: dict[str, Any] = {}
+        self.trials: list[FrozenTrial] = []
+        self.param_distribution: dict[str, BaseDistribution] = {}
+        self.waiting_numbers: list[int] = []  # ascending
+        self.best_number: int | None = None
+
+    def check_distribution(self, name: str, distribution: BaseDistribution) -> None:
+        """Raise :class:`ValueError` if ``distribution`` conflicts with the study's ``name``."""
+        known = self.param_distribution.get(name)
+        if known is not None and known is not distribution:
+            check_distribution_compatibility(known, distribution)
+
+    def update_best(self, trial: FrozenTrial) -> None:
+        """Take a newly COMPLETE trial into account for the best trial."""
+        if len(self.directions) != 1 or not trial._values:
+            return
+        if self.best_number is None:
+            self.best_number = trial.number
+            return
+        best_value = self.trials[self.best_number]._values[0]  # type: ignore[index]
+        value = trial._values[0]
+        if self.directions[0] == StudyDirection.MAXIMIZE:
+            better = value > best_value
+        else:
+            better = value < best_value
+        if better:
+            self.best_number = trial.number
+
+    def best_trial(self) -> FrozenTrial:
+        """Return a copy of the best COMPLETE trial.
+
+        Raises
+        ------
+        ValueError
+            If the study has several objectives or no completed trial.
+        """
+        if len(self.directions) > 1:
+            raise ValueError("A multi-objective study has no single best trial; use best_trials.")
+        if self.best_number is None:
+            raise ValueError("No trial is completed yet, so there is no best trial.")
+        return self.trials[self.best_number]._copy(deep=True)
+
+    def select(self, deepcopy: bool, states: Container[TrialState] | None) -> list[FrozenTrial]:
+        """Return the trials in ``states`` (all when ``None``), copied when ``deepcopy``."""
+        trials = self.trials
+        if states is not None:
+            trials = [t for t in trials if t.state in states]
+        if deepcopy:
+            return [t._copy(deep=True) for t in trials]
+        return list(trials)
+
+    def count(self, state: tuple[TrialState, ...] | TrialState | None) -> int:
+        """Return how many trials are in ``state`` (all when ``None``)."""
+        if state is None:
+            return len(self.trials)
+        states = (state,) if isinstance(state, TrialState) else state
+        return sum(1 for t in self.trials if t.state in states)
