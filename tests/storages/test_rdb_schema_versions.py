@@ -90,15 +90,37 @@ def test_older_database_is_refused_until_upgraded(url: str) -> None:
     assert [s.study_name for s in storage.get_all_studies()] == ["after-upgrade"]
 
 
-def test_data_survives_the_upgrade(tmp_path: Path) -> None:
+@pytest.mark.parametrize("old_revision", ["0001_initial_schema", "0002_trial_state_index"])
+def test_data_survives_the_upgrade(tmp_path: Path, old_revision: str) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(url, "0001_initial_schema")
-    storage = RDBStorage(url, skip_compatibility_check=True)
-    study_id = storage.create_new_study(MIN, "kept")
-    storage.set_trial_state_values(storage.create_new_trial(study_id), TrialState.COMPLETE, [3.0])
+    upgrade(url, old_revision)
+    # Rows as an older hpo wrote them: a finished trial and one still running.
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in (
+            "INSERT INTO studies (study_id, study_name, next_trial_number) VALUES (1, 'kept', 2)",
+            "INSERT INTO study_directions (study_id, objective, direction) VALUES (1, 0, 1)",
+            "INSERT INTO trials (trial_id, study_id, number, state, datetime_start, "
+            "datetime_complete) VALUES (1, 1, 0, 1, '2024-01-01 00:00:00.000000', "
+            "'2024-01-01 00:00:01.000000')",
+            "INSERT INTO trial_values (trial_id, objective, value, value_type) "
+            "VALUES (1, 0, 3, 0)",
+            "INSERT INTO trials (trial_id, study_id, number, state, datetime_start) "
+            "VALUES (2, 1, 1, 0, '2024-01-01 00:00:02.000000')",
+        ):
+            conn.execute(sa.text(statement))
+    engine.dispose()
     upgrade(url)
+    storage = RDBStorage(url)
+    study_id = storage.get_study_id_from_name("kept")
+    storage.set_trial_user_attr(2, "resumed", True)
+    assert storage.set_trial_state_values(2, TrialState.COMPLETE, [4.0])
     trials = RDBStorage(url).get_all_trials(study_id)
-    assert [t.values for t in trials] == [[3.0]]
+    assert [(t.number, t.state, t.values) for t in trials] == [
+        (0, TrialState.COMPLETE, [3.0]),
+        (1, TrialState.COMPLETE, [4.0]),
+    ]
+    assert trials[1].user_attrs == {"resumed": True}
 
 
 def test_newer_database_is_refused(url: str) -> None:

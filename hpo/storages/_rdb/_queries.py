@@ -1,5 +1,7 @@
 """Reading trials: one UNION ALL statement returns trial rows and all their children.
 
+A trial's own row carries ``foreign_writes`` in the ``number`` column, which its children use.
+
 One statement means one round trip and, on every backend, one consistent snapshot: a trial
 read as finished comes with everything it will ever hold.
 """
@@ -66,6 +68,7 @@ def _trials_union(where: sa.ColumnElement[bool], by_trial_id: bool) -> sa.Compou
                 t.c.trial_id,
                 integer=t.c.number,
                 code=t.c.state,
+                number=t.c.foreign_writes,
                 start=t.c.datetime_start,
                 complete=t.c.datetime_complete,
                 study=t.c.study_id,
@@ -204,12 +207,12 @@ def build_trials(rows: Sequence[Any]) -> list[FrozenTrial]:
     return sorted(trials.values(), key=lambda t: t._number)
 
 
-def load_one(raw: Raw, trial_id: int) -> tuple[FrozenTrial, int] | None:
-    """Read one trial and its study id, or ``None`` if it does not exist."""
+def load_one(raw: Raw, trial_id: int) -> tuple[FrozenTrial, int, int] | None:
+    """Read one trial, its study id and its ``foreign_writes``, or ``None`` if it is unknown."""
     rows = raw.execute(ONE_TRIAL, {"trial_id": trial_id}).fetchall()
-    study_ids = [row[9] for row in rows if row[0] == _TRIAL]
+    heads = [row for row in rows if row[0] == _TRIAL]
     found = build_trials(rows)
-    return (found[0], int(study_ids[0])) if found else None
+    return (found[0], int(heads[0][9]), int(heads[0][5])) if found else None
 
 
 def load_changes(

@@ -7,6 +7,11 @@ Floats that may be infinite or NaN (objective and intermediate values) are store
 nullable ``value`` plus a ``value_type`` (:data:`FINITE`, :data:`POS_INF`, :data:`NEG_INF`,
 :data:`NAN`), which every backend keeps exactly. Datetimes are naive UTC in the database and
 made timezone-aware when read. Attribute values are JSON text; nothing is pickled.
+
+``trials.foreign_writes`` counts the writes to an unfinished trial made by storage objects
+other than the one that created or started it (e.g. another worker failing a stale trial).
+The owner compares it when it finishes the trial: unchanged means the record it kept of its
+own writes is exactly what the database holds, so it is cached without being read back.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ import math
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 2
-HEAD_REVISION = "0002_trial_state_index"
+SCHEMA_VERSION = 3
+HEAD_REVISION = "0003_trial_foreign_writes"
 
 MAX_NAME_LENGTH = 512
 
@@ -89,6 +94,7 @@ trials = sa.Table(
     sa.Column("state", sa.SmallInteger, nullable=False),
     sa.Column("datetime_start", sa.DateTime, nullable=True),
     sa.Column("datetime_complete", sa.DateTime, nullable=True),
+    sa.Column("foreign_writes", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("study_id", "number", name="uq_trials_study_id_number"),
     sa.Index("ix_trials_study_id_state", "study_id", "state", "number"),
     sqlite_autoincrement=True,

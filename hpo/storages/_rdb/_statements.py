@@ -5,6 +5,10 @@ upsert ``INSERT ... SELECT ... FROM trials WHERE trial_id = ? AND state IN (RUNN
 ON CONFLICT DO UPDATE``: one statement, one round trip, and nothing is written to a finished
 trial. On PostgreSQL the trial row is locked (``FOR NO KEY UPDATE``) so that a concurrent
 ``set_trial_state_values`` cannot finish the trial between the check and the insert.
+
+A write by a storage object that does not own the trial also increments
+``trials.foreign_writes`` (in the same statement on PostgreSQL, the same transaction on
+SQLite), so that the owner knows its own record of the trial is no longer complete.
 """
 
 from __future__ import annotations
@@ -48,11 +52,23 @@ def _conditional_upsert(
     key: list[str],
     owner: sa.Table,
     owner_where: sa.ColumnElement[bool],
+    foreign: bool = False,
 ) -> Any:
-    source = sa.select(*[bp(name, type_) for name, type_ in columns.items()])
-    source = source.select_from(owner).where(owner_where)
-    if dialect == "postgresql" and owner is s.trials:
-        source = source.with_for_update(key_share=True)
+    values = [bp(name, type_) for name, type_ in columns.items()]
+    if foreign:
+        # The UPDATE locks the trial row as FOR NO KEY UPDATE would, and counts the write.
+        bumped = (
+            sa.update(s.trials)
+            .where(owner_where)
+            .values(foreign_writes=s.trials.c.foreign_writes + 1)
+            .returning(s.trials.c.trial_id)
+            .cte("bumped")
+        )
+        source = sa.select(*values).select_from(bumped)
+    else:
+        source = sa.select(*values).select_from(owner).where(owner_where)
+        if dialect == "postgresql" and owner is s.trials:
+            source = source.with_for_update(key_share=True)
     insert = _insert(dialect, table).from_select(list(columns), source)
     updates = {name: insert.excluded[name] for name in columns if name not in key}
     # SQLAlchemy keeps an INSERT's rowcount only when asked; it tells whether the check passed.
@@ -74,39 +90,50 @@ class Statements:
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
         trial_owner = _trial_is_updatable()
-        self.upsert_param = _conditional_upsert(
-            dialect,
-            s.trial_params,
-            {
-                "trial_id": sa.Integer,
-                "param_name": sa.String,
-                "param_value": sa.Double,
-                "distribution_json": sa.Text,
-            },
-            ["trial_id", "param_name"],
-            s.trials,
-            trial_owner,
-        )
-        self.upsert_intermediate = _conditional_upsert(
-            dialect,
-            s.trial_intermediate_values,
-            {
-                "trial_id": sa.Integer,
-                "step": sa.BigInteger,
-                "value": sa.Double,
-                "value_type": sa.SmallInteger,
-            },
-            ["trial_id", "step"],
-            s.trials,
-            trial_owner,
-        )
-        attr_columns = {"trial_id": sa.Integer, "key": sa.String, "value_json": sa.Text}
-        self.upsert_trial_attr = {
-            table.name: _conditional_upsert(
-                dialect, table, attr_columns, ["trial_id", "key"], s.trials, trial_owner
-            )
-            for table in (s.trial_user_attrs, s.trial_system_attrs)
+        trial_columns: dict[str, tuple[sa.Table, dict[str, Any], list[str]]] = {
+            "param": (
+                s.trial_params,
+                {
+                    "trial_id": sa.Integer,
+                    "param_name": sa.String,
+                    "param_value": sa.Double,
+                    "distribution_json": sa.Text,
+                },
+                ["trial_id", "param_name"],
+            ),
+            "intermediate": (
+                s.trial_intermediate_values,
+                {
+                    "trial_id": sa.Integer,
+                    "step": sa.BigInteger,
+                    "value": sa.Double,
+                    "value_type": sa.SmallInteger,
+                },
+                ["trial_id", "step"],
+            ),
         }
+        attr_columns = {"trial_id": sa.Integer, "key": sa.String, "value_json": sa.Text}
+        for kind, table in (
+            ("user_attr", s.trial_user_attrs),
+            ("system_attr", s.trial_system_attrs),
+        ):
+            trial_columns[kind] = (table, attr_columns, ["trial_id", "key"])
+        # Writes to a trial by its owner, and (PostgreSQL) by anyone else: see the module doc.
+        self.upsert: dict[str, Any] = {}
+        self.foreign_upsert: dict[str, Any] = {}
+        for kind, (table, columns, key) in trial_columns.items():
+            self.upsert[kind] = _conditional_upsert(
+                dialect, table, columns, key, s.trials, trial_owner
+            )
+            if dialect == "postgresql":
+                self.foreign_upsert[kind] = _conditional_upsert(
+                    dialect, table, columns, key, s.trials, trial_owner, foreign=True
+                )
+        self.bump_foreign_writes = (
+            sa.update(s.trials)
+            .where(trial_owner)
+            .values(foreign_writes=s.trials.c.foreign_writes + 1)
+        )
         study_owner = s.studies.c.study_id == bp("study_id", sa.Integer)
         study_attr_columns = {"study_id": sa.Integer, "key": sa.String, "value_json": sa.Text}
         self.upsert_study_attr = {
@@ -158,8 +185,14 @@ class Statements:
             )
             .returning(s.trials.c.trial_id)
         )
+        self.waiting_exists = sa.select(
+            sa.exists().where(
+                s.trials.c.study_id == bp("study_id", sa.Integer), s.trials.c.state == WAITING
+            )
+        )
         if dialect == "postgresql":
-            # Counter and insert in one statement: one round trip, same atomicity.
+            # Counter and insert in one statement: one round trip, same atomicity. It also
+            # tells whether the study has waiting trials, for the next pop.
             counter = (
                 sa.update(s.studies)
                 .where(s.studies.c.study_id == bp("study_id", sa.Integer))
@@ -170,7 +203,7 @@ class Statements:
                 )
                 .cte("counter")
             )
-            self.create_running_trial: Any = (
+            created = (
                 sa.insert(s.trials)
                 .from_select(
                     ["study_id", "number", "state", "datetime_start"],
@@ -181,20 +214,26 @@ class Statements:
                         bp("datetime_start", sa.DateTime),
                     ),
                 )
-                .returning(s.trials.c.trial_id, s.trials.c.number)
+                .returning(s.trials.c.trial_id, s.trials.c.number, s.trials.c.study_id)
+                .cte("created")
+            )
+            self.create_running_trial: Any = sa.select(
+                created.c.trial_id, created.c.number, _waiting_in(created.c.study_id)
             )
         else:
             self.create_running_trial = None
+        finished = sa.and_(
+            s.trials.c.trial_id == bp("trial_id", sa.Integer),
+            s.trials.c.state.in_(UPDATABLE),
+        )
+        finish_values = {
+            "state": bp("state", sa.SmallInteger),
+            "datetime_complete": bp("datetime_complete", sa.DateTime),
+        }
+        finish_returns = (s.trials.c.study_id, s.trials.c.foreign_writes)
+        # SQLite: this UPDATE, then the values and a waiting_exists, in one transaction.
         self.finish_trial = (
-            sa.update(s.trials)
-            .where(
-                s.trials.c.trial_id == bp("trial_id", sa.Integer),
-                s.trials.c.state.in_(UPDATABLE),
-            )
-            .values(
-                state=bp("state", sa.SmallInteger),
-                datetime_complete=bp("datetime_complete", sa.DateTime),
-            )
+            sa.update(s.trials).where(finished).values(**finish_values).returning(*finish_returns)
         )
         values_insert = _insert(dialect, s.trial_values)
         self.upsert_value = values_insert.values(
@@ -209,11 +248,18 @@ class Statements:
                 "value_type": values_insert.excluded.value_type,
             },
         )
-        self.finish_with_values: Any = None
+        self.finish: Any = None
         if dialect == "postgresql":
-            # Finish the trial and insert its values in one statement; the insert takes its
-            # rows from the UPDATE, so no values are written unless the trial was unfinished.
-            updated = self.finish_trial.returning(s.trials.c.trial_id).cte("updated")
+            # Finish the trial, insert its values (taken from the UPDATE's row, so nothing is
+            # written unless the trial was unfinished) and look for waiting trials: one
+            # statement, which returns no row if the trial could not be finished.
+            updated = (
+                sa.update(s.trials)
+                .where(finished)
+                .values(**finish_values)
+                .returning(s.trials.c.trial_id, *finish_returns)
+                .cte("updated")
+            )
             unnested = (
                 sa.func.unnest(
                     bp("objectives", postgresql.ARRAY(sa.Integer)),
@@ -223,7 +269,7 @@ class Statements:
                 .table_valued("objective", "value", "value_type")
                 .render_derived(name="v")
             )
-            finish = postgresql.insert(s.trial_values).from_select(
+            inserted = postgresql.insert(s.trial_values).from_select(
                 ["trial_id", "objective", "value", "value_type"],
                 sa.select(
                     updated.c.trial_id,
@@ -232,10 +278,18 @@ class Statements:
                     unnested.c.value_type,
                 ).select_from(updated.join(unnested, sa.true())),
             )
-            self.finish_with_values = finish.on_conflict_do_update(
+            inserted = inserted.on_conflict_do_update(
                 index_elements=["trial_id", "objective"],
-                set_={"value": finish.excluded.value, "value_type": finish.excluded.value_type},
+                set_={
+                    "value": inserted.excluded.value,
+                    "value_type": inserted.excluded.value_type,
+                },
             )
+            self.finish = sa.select(
+                updated.c.study_id,
+                updated.c.foreign_writes,
+                _waiting_in(updated.c.study_id),
+            ).add_cte(inserted.cte("inserted"))
         self.start_waiting_trial = (
             sa.update(s.trials)
             .where(
@@ -253,17 +307,28 @@ class Statements:
                 s.trials.c.trial_id == bp("trial_id", sa.Integer),
                 s.trials.c.state.in_(UPDATABLE),
             )
-            .values(state=WAITING)
+            .values(state=WAITING, foreign_writes=s.trials.c.foreign_writes + 1)
+            .returning(s.trials.c.study_id)
+        )
+        # The lowest-numbered waiting trial becomes RUNNING; on PostgreSQL workers popping at
+        # the same time skip each other's locked rows instead of queueing behind them.
+        waiting = (
+            sa.select(s.trials.c.trial_id)
+            .where(s.trials.c.study_id == bp("study_id", sa.Integer), s.trials.c.state == WAITING)
+            .order_by(s.trials.c.number)
+            .limit(1)
+        )
+        if dialect == "postgresql":
+            waiting = waiting.with_for_update(skip_locked=True)
+        self.pop_waiting_trial = (
+            sa.update(s.trials)
+            .where(s.trials.c.trial_id == waiting.scalar_subquery(), s.trials.c.state == WAITING)
+            .values(state=RUNNING, datetime_start=bp("datetime_start", sa.DateTime))
+            .returning(s.trials.c.trial_id)
         )
         self.trial_state = sa.select(
             s.trials.c.study_id, s.trials.c.number, s.trials.c.state
         ).where(s.trials.c.trial_id == bp("trial_id"))
-        self.waiting_trial_ids = (
-            sa.select(s.trials.c.trial_id)
-            .where(s.trials.c.study_id == bp("study_id"), s.trials.c.state == WAITING)
-            .order_by(s.trials.c.number)
-            .limit(16)
-        )
         self.study_counter = sa.select(s.studies.c.next_trial_number).where(
             s.studies.c.study_id == bp("study_id")
         )
@@ -277,6 +342,12 @@ class Statements:
         if self.dialect == "postgresql":
             return sa.func.timezone("UTC", sa.func.statement_timestamp())
         return bp("now", sa.DateTime)
+
+
+def _waiting_in(study_id: Any) -> Any:
+    """Whether the study ``study_id`` (a column) has a WAITING trial, as a boolean column."""
+    found = sa.exists().where(s.trials.c.study_id == study_id, s.trials.c.state == WAITING)
+    return found.label("waiting")
 
 
 @functools.cache

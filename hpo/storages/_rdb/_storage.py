@@ -20,6 +20,8 @@ from hpo.storages._rdb import _schema as s
 from hpo.storages._rdb._cache import DatabaseCache, get_database_cache
 from hpo.storages._rdb._engine import Database, get_database, parse_url
 from hpo.storages._rdb._migrations import open_database
+from hpo.storages._rdb._owned import OwnedTrials
+from hpo.storages._rdb._reads import TrialReads
 from hpo.storages._rdb._statements import RUNNING, args, statements_for
 from hpo.storages._rdb._trials import TrialOperations, attr_to_json, utcnow_naive
 
@@ -33,7 +35,7 @@ def _check_positive(name: str, value: float | None) -> None:
         raise ValueError(f"{name}={value!r} must be a positive number of seconds or None.")
 
 
-class RDBStorage(TrialOperations, BaseStorage, BaseHeartbeat):
+class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
     """Keep studies in a SQLite or PostgreSQL database that many processes can share.
 
     Finished trials are cached in each process, so reading a study costs time proportional
@@ -103,6 +105,7 @@ class RDBStorage(TrialOperations, BaseStorage, BaseHeartbeat):
         self._sql = statements_for(self._db.dialect)
         self._database_uuid = open_database(self._db, skip_compatibility_check)
         self._cache: DatabaseCache = get_database_cache(self._database_uuid)
+        self._owned = OwnedTrials()
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickled storages (e.g. sent to worker processes) reconnect on arrival.

@@ -1,16 +1,21 @@
-"""The trial operations of RDBStorage: create, write, finish and read trials.
+"""The trial writes of RDBStorage: create, pop, write to and finish trials.
 
 The hot path of a trial's life runs prepared statements directly on the driver (see
 ``Database.fast``): creating a trial, recording a parameter or an intermediate value, and
 finishing a trial are each one statement on PostgreSQL (one ``BEGIN IMMEDIATE`` transaction
 on SQLite), and every write to a trial is conditional on the trial being unfinished.
+
+A trial's life costs one round trip per write and no reads: creating and finishing also tell
+whether the study has waiting trials (so the next ``_pop_waiting_trial`` usually needs no
+query), and the record of a trial this storage object ran is cached when it finishes (see
+``_owned``), so reading it back costs nothing.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,8 +29,9 @@ from hpo.distributions import (
 from hpo.exceptions import UpdateFinishedTrialError
 from hpo.storages._rdb import _queries
 from hpo.storages._rdb import _schema as s
-from hpo.storages._rdb._cache import DatabaseCache, StudyCache
+from hpo.storages._rdb._cache import DatabaseCache
 from hpo.storages._rdb._engine import Database, Raw
+from hpo.storages._rdb._owned import OwnedTrials
 from hpo.storages._rdb._statements import RUNNING, Statements, args
 from hpo.trial import FrozenTrial, TrialState
 
@@ -66,9 +72,7 @@ class TrialOperations:
     _db: Database
     _sql: Statements
     _cache: DatabaseCache
-
-    def get_study_directions(self, study_id: int) -> list[Any]:  # provided by RDBStorage
-        raise NotImplementedError
+    _owned: OwnedTrials
 
     # -- errors ----------------------------------------------------------------------------
     def _raise_not_updatable(self, raw: Raw, trial_id: int) -> None:
@@ -83,16 +87,6 @@ class TrialOperations:
             )
         raise UpdateFinishedTrialError(f"Trial#{row[1]} ({state.name}) cannot be updated now.")
 
-    def _write_trial_row(self, statement: Any, params: dict[str, Any]) -> None:
-        """Run one conditional write to an unfinished trial, explaining a miss."""
-        bound = args(params)
-
-        def write(raw: Raw) -> None:
-            if raw.execute(statement, bound).rowcount == 0:
-                self._raise_not_updatable(raw, params["trial_id"])
-
-        self._db.fast(write)
-
     # -- creating trials -------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
         return self._create_new_trial(study_id, template_trial)._trial_id
@@ -106,12 +100,12 @@ class TrialOperations:
         sql = self._sql
         params = args({"study_id": study_id, "datetime_start": start})
 
-        def create(raw: Raw) -> tuple[int, int]:
+        def create(raw: Raw) -> tuple[int, int, bool]:
             if sql.create_running_trial is not None:
                 row = raw.execute(sql.create_running_trial, params).fetchone()
                 if row is None:
                     raise KeyError(f"No study with id {study_id}.")
-                return int(row[0]), int(row[1])
+                return int(row[0]), int(row[1]), bool(row[2])
             counter = raw.execute(sql.bump_counter, params).fetchone()
             if counter is None:
                 raise KeyError(f"No study with id {study_id}.")
@@ -128,24 +122,17 @@ class TrialOperations:
                     }
                 ),
             ).fetchone()
-            return int(inserted[0]), number
+            waiting = raw.execute(sql.waiting_exists, params).fetchone()
+            return int(inserted[0]), number, bool(waiting[0])
 
-        # PostgreSQL: one atomic statement. SQLite: BEGIN IMMEDIATE and two statements.
-        trial_id, number = self._db.fast(create, write=sql.create_running_trial is None)
+        # PostgreSQL: one atomic statement. SQLite: BEGIN IMMEDIATE and three statements.
+        trial_id, number, waiting = self._db.fast(create, write=sql.create_running_trial is None)
         self._cache.trial_study[trial_id] = study_id
-        return FrozenTrial(
-            number,
-            TrialState.RUNNING,
-            None,
-            start.replace(tzinfo=_UTC),
-            None,
-            {},
-            {},
-            {},
-            {},
-            {},
-            trial_id,
-        )
+        self._cache.note_waiting(study_id, waiting)
+        started = start.replace(tzinfo=_UTC)
+        # A new trial has foreign_writes 0; the caller's copy and the owned record are separate.
+        self._owned.add(_new_running(number, started, trial_id), study_id, 0)
+        return _new_running(number, started, trial_id)
 
     def _create_from_template(self, study_id: int, template: FrozenTrial) -> FrozenTrial:
         record = template._copy(deep=True)
@@ -222,6 +209,8 @@ class TrialOperations:
         record.number = number
         record._trial_id = trial_id
         self._cache.trial_study[trial_id] = study_id
+        if record.state == TrialState.WAITING:
+            self._cache.note_waiting(study_id, True)  # the next pop in this process takes it
         return record
 
     @staticmethod
@@ -285,6 +274,49 @@ class TrialOperations:
         self._cache.trial_study[trial_id] = int(row[0])
         return int(row[0])
 
+    def _write_trial_row(
+        self, kind: str, params: dict[str, Any], apply: Callable[[FrozenTrial], None]
+    ) -> None:
+        """Run one conditional write to an unfinished trial, explaining a miss.
+
+        ``kind`` names the statement (see ``Statements.upsert``); ``apply`` brings the record
+        of an owned trial up to date once the write has succeeded.
+        """
+        trial_id = params["trial_id"]
+        bound = args(params)
+        owned = self._owned.get(trial_id)
+        if owned is None:
+            self._db.fast(
+                lambda raw: self._write_foreign(raw, kind, bound, trial_id),
+                write=self._db.is_sqlite,
+            )
+            return
+        statement = self._sql.upsert[kind]
+
+        def write(raw: Raw) -> None:
+            if raw.execute(statement, bound).rowcount == 0:
+                self._raise_not_updatable(raw, trial_id)
+
+        with owned.lock:
+            try:
+                self._db.fast(write)
+            except BaseException:
+                self._owned.drop(trial_id)  # the write may or may not have happened
+                raise
+            apply(owned.record)
+
+    def _write_foreign(self, raw: Raw, kind: str, bound: dict[str, Any], trial_id: int) -> None:
+        """Write to a trial another storage object may own, counting the write."""
+        statement = self._sql.foreign_upsert.get(kind)
+        if statement is not None:  # PostgreSQL: count and write in one statement
+            if raw.execute(statement, bound).rowcount == 0:
+                self._raise_not_updatable(raw, trial_id)
+            return
+        # SQLite, inside BEGIN IMMEDIATE: count, then write.
+        if raw.execute(self._sql.bump_foreign_writes, bound).rowcount == 0:
+            self._raise_not_updatable(raw, trial_id)
+        raw.execute(self._sql.upsert[kind], bound)
+
     def set_trial_param(
         self,
         trial_id: int,
@@ -296,28 +328,38 @@ class TrialOperations:
             raise TypeError(f"Parameter names must be strings, got {param_name!r}.")
         if len(param_name) > s.MAX_NAME_LENGTH:
             raise ValueError(f"Parameter name {param_name[:40]!r}... is too long.")
+        internal = float(param_value_internal)
         dist_json = distribution_to_json(distribution)
         params = {
             "trial_id": trial_id,
             "param_name": param_name,
-            "param_value": float(param_value_internal),
+            "param_value": internal,
             "distribution_json": dist_json,
         }
-        study_id = self._study_of_trial(trial_id)
+
+        def apply(record: FrozenTrial) -> None:
+            record._params[param_name] = distribution.to_external_repr(internal)
+            record._distributions[param_name] = distribution
+
+        owned = self._owned.get(trial_id)
+        study_id = owned.study_id if owned is not None else self._study_of_trial(trial_id)
         anchor = self._cache.anchors.get((study_id, param_name))
         if anchor is not None:
             if anchor is not distribution and anchor != distribution:
                 check_distribution_compatibility(anchor, distribution)
-            self._write_trial_row(self._sql.upsert_param, params)
+            self._write_trial_row("param", params, apply)
             return
         # First use of the name in this process: anchor it, check, and insert atomically.
         learned: dict[tuple[int, str], BaseDistribution] = {}
+        sql = self._sql
 
         def write(conn: Connection) -> None:
             learned.clear()
             self._check_anchor(conn, study_id, param_name, distribution, dist_json, learned)
-            if conn.execute(self._sql.upsert_param, args(params)).rowcount == 0:
-                row = conn.execute(self._sql.trial_state, args({"trial_id": trial_id})).first()
+            if owned is None:
+                conn.execute(sql.bump_foreign_writes, args(params))
+            if conn.execute(sql.upsert["param"], args(params)).rowcount == 0:
+                row = conn.execute(sql.trial_state, args({"trial_id": trial_id})).first()
                 if row is None:
                     raise KeyError(f"No trial with id {trial_id}.")
                 state = TrialState(row[2])
@@ -325,9 +367,57 @@ class TrialOperations:
                     f"Trial#{row[1]} is already finished ({state.name}) and cannot be updated."
                 )
 
-        self._db.write(write)
+        if owned is None:
+            self._db.write(write)
+        else:
+            with owned.lock:
+                try:
+                    self._db.write(write)
+                except ValueError:
+                    raise  # an incompatible distribution: rolled back, nothing was written
+                except BaseException:
+                    self._owned.drop(trial_id)
+                    raise
+                apply(owned.record)
         self._cache.anchors.update(learned)
 
+    def set_trial_intermediate_value(
+        self, trial_id: int, step: int, intermediate_value: float
+    ) -> None:
+        if isinstance(step, bool) or int(step) != step:
+            raise TypeError(f"step must be an integer, got {step!r}.")
+        number = float(intermediate_value)
+        value, value_type = s.encode_float(number)
+        params = {
+            "trial_id": trial_id,
+            "step": int(step),
+            "value": value,
+            "value_type": value_type,
+        }
+
+        def apply(record: FrozenTrial) -> None:
+            record._intermediate_values[int(step)] = number
+
+        self._write_trial_row("intermediate", params, apply)
+
+    def _set_trial_attr(self, kind: str, trial_id: int, key: str, value: Any) -> None:
+        value_json = attr_to_json(key, value)
+        params = {"trial_id": trial_id, "key": key, "value_json": value_json}
+
+        def apply(record: FrozenTrial) -> None:
+            # What the database returns: JSON makes tuples lists and keys strings.
+            attrs = record._user_attrs if kind == "user_attr" else record._system_attrs
+            attrs[key] = json.loads(value_json)
+
+        self._write_trial_row(kind, params, apply)
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._set_trial_attr("user_attr", trial_id, key, value)
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._set_trial_attr("system_attr", trial_id, key, value)
+
+    # -- states ----------------------------------------------------------------------------
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
@@ -350,44 +440,86 @@ class TrialOperations:
 
             return self._db.fast(start, write=floats is not None)
         if state == TrialState.WAITING:
+            self._owned.drop(trial_id)  # back in the queue: whoever pops it owns it
 
-            def requeue(raw: Raw) -> bool:
-                if raw.execute(sql.requeue_trial, args({"trial_id": trial_id})).rowcount == 0:
+            def requeue(raw: Raw) -> int:
+                rows = raw.execute(sql.requeue_trial, args({"trial_id": trial_id})).fetchall()
+                if not rows:
                     self._raise_not_updatable(raw, trial_id)
                 if floats is not None:
                     self._write_values(raw, trial_id, floats)
-                return True
+                return int(rows[0][0])
 
-            return self._db.fast(requeue, write=floats is not None)
+            self._cache.note_waiting(self._db.fast(requeue, write=floats is not None), True)
+            return True
 
-        finish_params = {"trial_id": trial_id, "state": int(state), "datetime_complete": now}
-        if floats and sql.finish_with_values is not None:
-            encoded = [s.encode_float(v) for v in floats]
-            finish_params.update(
-                objectives=list(range(len(floats))),
+        owned = self._owned.get(trial_id)
+        if owned is None:
+            self._finish(trial_id, state, floats, now)
+            return True
+        with owned.lock:
+            try:
+                study_id, foreign_writes = self._finish(trial_id, state, floats, now)
+            finally:
+                self._owned.drop(trial_id)
+            if foreign_writes == owned.baseline:
+                # Nobody else wrote to the trial: the record is the database's record.
+                record = owned.record
+                record._state = state
+                if floats:
+                    record._values = floats
+                record._datetime_complete = now.replace(tzinfo=_UTC)
+                if len(record._intermediate_values) > 1:
+                    record._intermediate_values = dict(sorted(record._intermediate_values.items()))
+                self._cache.add_finished(record, study_id)
+        return True
+
+    def _finish(
+        self,
+        trial_id: int,
+        state: TrialState,
+        floats: list[float] | None,
+        now: datetime.datetime,
+    ) -> tuple[int, int]:
+        """Finish a trial (conditionally); return its study id and ``foreign_writes``."""
+        sql = self._sql
+        params: dict[str, Any] = {
+            "trial_id": trial_id,
+            "state": int(state),
+            "datetime_complete": now,
+        }
+        if sql.finish is not None:
+            encoded = [s.encode_float(v) for v in floats or ()]
+            params.update(
+                objectives=list(range(len(encoded))),
                 values=[e[0] for e in encoded],
                 value_types=[e[1] for e in encoded],
             )
-            bound = args(finish_params)
+            bound = args(params)
 
-            def finish_in_one(raw: Raw) -> bool:
-                if raw.execute(sql.finish_with_values, bound).rowcount == 0:
+            def finish_in_one(raw: Raw) -> tuple[int, int, bool]:
+                row = raw.execute(sql.finish, bound).fetchone()
+                if row is None:
                     self._raise_not_updatable(raw, trial_id)
-                return True
+                return int(row[0]), int(row[1]), bool(row[2])
 
-            return self._db.fast(finish_in_one)
+            study_id, foreign_writes, waiting = self._db.fast(finish_in_one)
+        else:
+            bound = args(params)
 
-        bound = args(finish_params)
+            def finish(raw: Raw) -> tuple[int, int, bool]:
+                # A conditional UPDATE: of racing workers, exactly one finishes the trial.
+                rows = raw.execute(sql.finish_trial, bound).fetchall()
+                if not rows:
+                    self._raise_not_updatable(raw, trial_id)
+                if floats:
+                    self._write_values(raw, trial_id, floats)
+                found = raw.execute(sql.waiting_exists, args({"study_id": rows[0][0]}))
+                return int(rows[0][0]), int(rows[0][1]), bool(found.fetchone()[0])
 
-        def finish(raw: Raw) -> bool:
-            # A conditional UPDATE: of racing workers, exactly one finishes the trial.
-            if raw.execute(sql.finish_trial, bound).rowcount == 0:
-                self._raise_not_updatable(raw, trial_id)
-            if floats:
-                self._write_values(raw, trial_id, floats)
-            return True
-
-        return self._db.fast(finish, write=bool(floats))
+            study_id, foreign_writes, waiting = self._db.fast(finish, write=bool(floats))
+        self._cache.note_waiting(study_id, waiting)
+        return study_id, foreign_writes
 
     def _write_values(self, raw: Raw, trial_id: int, floats: list[float]) -> None:
         rows = []
@@ -405,143 +537,27 @@ class TrialOperations:
             )
         raw.executemany(self._sql.upsert_value, rows)
 
-    def set_trial_intermediate_value(
-        self, trial_id: int, step: int, intermediate_value: float
-    ) -> None:
-        if isinstance(step, bool) or int(step) != step:
-            raise TypeError(f"step must be an integer, got {step!r}.")
-        value, value_type = s.encode_float(float(intermediate_value))
-        params = {
-            "trial_id": trial_id,
-            "step": int(step),
-            "value": value,
-            "value_type": value_type,
-        }
-        self._write_trial_row(self._sql.upsert_intermediate, params)
-
-    def _set_trial_attr(self, table: sa.Table, trial_id: int, key: str, value: Any) -> None:
-        params = {"trial_id": trial_id, "key": key, "value_json": attr_to_json(key, value)}
-        self._write_trial_row(self._sql.upsert_trial_attr[table.name], params)
-
-    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._set_trial_attr(s.trial_user_attrs, trial_id, key, value)
-
-    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._set_trial_attr(s.trial_system_attrs, trial_id, key, value)
-
     def _pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
-        sql = self._sql
-        select_params = args({"study_id": study_id})
-        while True:
-            candidates = self._db.fast(
-                lambda raw: [r[0] for r in raw.execute(sql.waiting_trial_ids, select_params)]
-            )
-            if not candidates:
-                return None
-            for trial_id in candidates:
-                params = args({"trial_id": trial_id, "datetime_start": utcnow_naive()})
-                taken = self._db.fast(
-                    lambda raw, p=params: int(raw.execute(sql.start_waiting_trial, p).rowcount)  # type: ignore[misc]
-                )
-                if taken == 1:
-                    self._cache.trial_study[trial_id] = study_id
-                    return self.get_trial(trial_id)
-            # Every candidate went to another worker meanwhile: look again.
+        if not self._cache.may_have_waiting(study_id):
+            return None
+        params = args({"study_id": study_id, "datetime_start": utcnow_naive()})
 
-    # -- reading trials --------------------------------------------------------------------
-    def get_trial(self, trial_id: int) -> FrozenTrial:
-        cached = self._cache.finished.get(trial_id)
-        if cached is not None:
-            return cached._copy(deep=True)
-        found = self._db.fast(lambda raw: _queries.load_one(raw, trial_id))
+        def pop(raw: Raw) -> tuple[FrozenTrial, int, int] | None:
+            taken = raw.execute(self._sql.pop_waiting_trial, params).fetchall()
+            if not taken:
+                return None
+            # Read after the pop committed: later writes by others are counted, not missed.
+            return _queries.load_one(raw, int(taken[0][0]))
+
+        found = self._db.fast(pop)
         if found is None:
-            raise KeyError(f"No trial with id {trial_id}.")
-        trial, study_id = found
-        self._cache.trial_study[trial_id] = study_id
-        if trial.state.is_finished():
-            self._cache.add_finished(trial, study_id)
-            return trial._copy(deep=True)
+            self._cache.note_waiting(study_id, False)
+            return None
+        trial, _, foreign_writes = found
+        self._cache.trial_study[trial._trial_id] = study_id
+        self._owned.add(trial._copy(deep=True), study_id, foreign_writes)
         return trial
 
-    def _sync(self, study_id: int) -> StudyCache:
-        """Bring this process's cache of a study up to date and return it."""
-        cache = self._cache.study(study_id, self.get_study_directions(study_id))
-        finished = self._cache.finished
-        with cache.lock:
-            known = [finished[t] for t in cache.unfinished if t in finished]
-            if known:
-                cache.apply(known)
-            after = cache.max_number
-            unfinished_ids = list(cache.unfinished)
-            counter_params = args({"study_id": study_id})
 
-            def read(raw: Raw) -> list[FrozenTrial]:
-                row = raw.execute(self._sql.study_counter, counter_params).fetchone()
-                if row is None:
-                    raise KeyError(f"No study with id {study_id}.")
-                if int(row[0]) - 1 == after and not unfinished_ids:
-                    return []  # nothing new and nothing running: no trial to read
-                return _queries.load_changes(raw, study_id, after, unfinished_ids)
-
-            loaded = self._db.fast(read)
-            if loaded:
-                cache.apply(loaded)
-                for trial in loaded:
-                    if trial.state.is_finished():
-                        self._cache.add_finished(trial, study_id)
-        return cache
-
-    def get_all_trials(
-        self,
-        study_id: int,
-        deepcopy: bool = True,
-        states: Container[TrialState] | None = None,
-    ) -> list[FrozenTrial]:
-        cache = self._sync(study_id)
-        with cache.lock:
-            trials = list(cache.trials)
-        if states is not None:
-            trials = [t for t in trials if t.state in states]
-        if deepcopy:
-            return [t._copy(deep=True) for t in trials]
-        return trials
-
-    def get_n_trials(
-        self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None
-    ) -> int:
-        states = (state,) if isinstance(state, TrialState) else state
-        cache = self._sync(study_id)
-        with cache.lock:
-            return cache.count(None if states is None else tuple(states))
-
-    def get_best_trial(self, study_id: int) -> FrozenTrial:
-        if len(self.get_study_directions(study_id)) > 1:
-            raise ValueError("A multi-objective study has no single best trial; use best_trials.")
-        cache = self._sync(study_id)
-        with cache.lock:
-            best = cache.best
-        if best is None:
-            raise ValueError("No trial is completed yet, so there is no best trial.")
-        return best._copy(deep=True)
-
-    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
-        cache = self._cache.studies.get(study_id)
-        if cache is not None and 0 <= trial_number < len(cache.trials):
-            return cache.trials[trial_number]._trial_id
-        statement = sa.select(s.trials.c.trial_id).where(
-            s.trials.c.study_id == study_id, s.trials.c.number == trial_number
-        )
-        trial_id = self._db.read(lambda conn: conn.execute(statement).scalar())
-        if trial_id is None:
-            raise KeyError(f"Study {study_id} has no trial number {trial_number}.")
-        return int(trial_id)
-
-    def get_trial_number_from_id(self, trial_id: int) -> int:
-        cached = self._cache.finished.get(trial_id)
-        if cached is not None:
-            return cached.number
-        params = args({"trial_id": trial_id})
-        row = self._db.fast(lambda raw: raw.execute(self._sql.trial_state, params).fetchone())
-        if row is None:
-            raise KeyError(f"No trial with id {trial_id}.")
-        return int(row[1])
+def _new_running(number: int, start: datetime.datetime, trial_id: int) -> FrozenTrial:
+    return FrozenTrial(number, TrialState.RUNNING, None, start, None, {}, {}, {}, {}, {}, trial_id)
