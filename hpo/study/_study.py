@@ -31,9 +31,9 @@ CONSTRAINTS_KEY = "constraints"
 
 def default_sampler() -> BaseSampler:
     """Return the sampler a study uses when none is given."""
-    from hpo.samplers import RandomSampler
+    from hpo.samplers import TPESampler
 
-    return RandomSampler()
+    return TPESampler()
 
 
 def default_pruner() -> BasePruner:
