@@ -515,3 +515,24 @@ def test_parallel_threads() -> None:
     study.optimize(_quadratic, n_trials=40, n_jobs=2)
     assert len(study.trials) == 40
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
+
+
+def test_no_warning_for_a_trial_that_started_during_startup(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The trial's relative proposal was empty (startup), so its later parameters are sampled
+    # independently; they belong to the relative space, so there is nothing to warn about.
+    study = hpo.create_study(sampler=TPESampler(seed=0, n_startup_trials=2))
+    slow = study.ask()
+    slow.suggest_float("x", 0.0, 1.0)
+    space = {"x": FloatDistribution(0.0, 1.0), "y": FloatDistribution(0.0, 1.0)}
+    for value in (0.1, 0.5, 0.9):
+        study.add_trial(
+            create_trial(params={"x": value, "y": value}, distributions=space, value=value)
+        )
+    with caplog.at_level(logging.WARNING):
+        slow.suggest_float("y", 0.0, 1.0)
+        slow.suggest_float("z", 0.0, 1.0)  # a parameter no finished trial has
+    messages = [r.getMessage() for r in caplog.records]
+    assert not any("'y'" in m for m in messages)
+    assert any("'z'" in m and "sampled on its own" in m for m in messages)

@@ -388,7 +388,7 @@ class TPESampler(BaseSampler):
             state, running = self._study_state(study)
             if state.table.size < self._n_startup_trials:
                 return sample_uniform(self._rng, param_distribution)
-            if self._warn_independent_sampling and self._is_multivariate(study):
+            if self._should_warn_independent(study, trial, param_name, param_distribution):
                 hint = (
                     ""
                     if self._is_grouped(study)
@@ -405,6 +405,15 @@ class TPESampler(BaseSampler):
             space = {param_name: param_distribution}
             internal = self._sample(study, trial, state, running, space, multivariate=False)
         return param_distribution.to_external_repr(internal[param_name])
+
+    def _should_warn_independent(
+        self, study: Study, trial: FrozenTrial, name: str, distribution: BaseDistribution
+    ) -> bool:
+        if not (self._warn_independent_sampling and self._is_multivariate(study)):
+            return False
+        # A parameter of the relative space lands here only when its trial started during the
+        # startup trials (its relative proposal was empty): nothing to warn about.
+        return self.infer_relative_search_space(study, trial).get(name) != distribution
 
     def after_trial(
         self,
