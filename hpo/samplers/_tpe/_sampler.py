@@ -10,7 +10,6 @@ several objectives the split uses non-dominated sorting and hypervolume (Ozaki e
 
 from __future__ import annotations
 
-import functools
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -25,63 +24,21 @@ from hpo.samplers._base import BaseSampler
 from hpo.samplers._random import sample_uniform
 from hpo.samplers._tpe import _split
 from hpo.samplers._tpe._kernels import CategoricalDistanceFunc, categorical_distance_matrix
-from hpo.samplers._tpe._observations import (
-    COMPLETE,
-    CONSTRAINTS_KEY,
-    TrialTable,
-    internal_value,
-)
+from hpo.samplers._tpe._observations import COMPLETE, CONSTRAINTS_KEY, internal_value
 from hpo.samplers._tpe._parzen_estimator import ParzenEstimator, ParzenEstimatorParameters
+from hpo.samplers._tpe._study_state import StudyState, default_weights_cached
 from hpo.samplers._tpe._weights import (
     default_gamma,
     default_gamma_multiobjective,
     default_weights,
     hyperopt_default_gamma,
 )
-from hpo.search_space import IntersectionSearchSpace, _GroupDecomposedSearchSpace
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from hpo.study import Study
 
 _logger = logging.get_logger(__name__)
-
-
-class _StudyState:
-    """What the sampler remembers about one study between calls."""
-
-    def __init__(self, storage: object, n_objectives: int) -> None:
-        self.storage = storage
-        self.table = TrialTable(n_objectives)
-        self.intersection = IntersectionSearchSpace(include_pruned=True)
-        self.groups = _GroupDecomposedSearchSpace(include_pruned=True)
-        self.rank_key: tuple[int, float] | None = None
-        self.rank_order = np.zeros(0, dtype=np.intp)
-        self.distances: dict[tuple[str, CategoricalDistribution], np.ndarray] = {}
-        self.split_cache: tuple[Any, ...] | None = None
-
-    def ranking(self, sign: float) -> np.ndarray:
-        """All rows ordered best first for a single objective, cached per table version."""
-        table = self.table
-        key = (table.version, sign)
-        if self.rank_key != key:
-            self.rank_order = _split.rank_single_objective(
-                table.states,
-                table.values[:, 0],
-                table.last_steps,
-                table.last_values,
-                table.violations,
-                sign,
-            )
-            self.rank_key = key
-        return self.rank_order
-
-
-@functools.lru_cache(maxsize=64)
-def _default_weights(n: int) -> np.ndarray:
-    weights = default_weights(n)
-    weights.flags.writeable = False
-    return weights
 
 
 def _check_flag(name: str, value: object) -> None:
@@ -268,7 +225,7 @@ class TPESampler(BaseSampler):
         self._constant_liar = True if constant_liar is None else bool(constant_liar)
         self._constraints_func = constraints_func
         self._lock = threading.RLock()
-        self._states: dict[tuple[int, int], _StudyState] = {}
+        self._states: dict[tuple[int, int], StudyState] = {}
 
     # -- pickling: caches and the lock are rebuilt -----------------------------------------
     def __getstate__(self) -> dict[str, Any]:
@@ -319,11 +276,11 @@ class TPESampler(BaseSampler):
             return False
         return True if self._group is None else self._group
 
-    def _study_state(self, study: Study) -> tuple[_StudyState, list[FrozenTrial]]:
+    def _study_state(self, study: Study) -> tuple[StudyState, list[FrozenTrial]]:
         key = (id(study._storage), study._study_id)
         state = self._states.get(key)
         if state is None or state.storage is not study._storage:
-            state = _StudyState(study._storage, len(study.directions))
+            state = StudyState(study._storage, len(study.directions))
             self._states[key] = state
         running = state.table.sync(study.get_trials(deepcopy=False))
         return state, running
@@ -460,7 +417,7 @@ class TPESampler(BaseSampler):
 
     def _weights_of(self, n: int) -> np.ndarray:
         if self._weights is None:
-            return _default_weights(n)
+            return default_weights_cached(n)
         weights = np.asarray(self._weights(n), dtype=float)
         if weights.shape != (n,) or not np.all(np.isfinite(weights)) or np.any(weights < 0):
             raise ValueError(f"weights({n}) must return {n} finite weights >= 0, got {weights!r}.")
@@ -473,7 +430,7 @@ class TPESampler(BaseSampler):
         return weights
 
     def _split_rows(
-        self, study: Study, state: _StudyState, rows: np.ndarray, n_below: int
+        self, study: Study, state: StudyState, rows: np.ndarray, n_below: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Return (good rows, bad rows, good-row weights or None for the default)."""
         table = state.table
@@ -516,7 +473,7 @@ class TPESampler(BaseSampler):
     def _split_and_weigh(
         self,
         study: Study,
-        state: _StudyState,
+        state: StudyState,
         rows: np.ndarray,
         liar_numbers: tuple[int, ...],
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -547,7 +504,7 @@ class TPESampler(BaseSampler):
         self,
         study: Study,
         trial: FrozenTrial,
-        state: _StudyState,
+        state: StudyState,
         running: list[FrozenTrial],
         search_space: dict[str, BaseDistribution],
         multivariate: bool,
@@ -609,7 +566,7 @@ class TPESampler(BaseSampler):
         }
 
     def _distances(
-        self, state: _StudyState, search_space: dict[str, BaseDistribution]
+        self, state: StudyState, search_space: dict[str, BaseDistribution]
     ) -> dict[str, np.ndarray]:
         funcs = self._parameters.categorical_distance_func
         distances: dict[str, np.ndarray] = {}
