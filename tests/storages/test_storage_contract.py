@@ -147,7 +147,7 @@ def test_params_round_trip_in_external_representation(storage: BaseStorage) -> N
     trial_id = _new_running(storage, study_id)
     storage.set_trial_param(trial_id, "f", 2.5, FLOAT)
     storage.set_trial_param(trial_id, "i", 5.0, INT)
-    for index, choice in enumerate(CAT.choices):
+    for index in range(len(CAT.choices)):
         storage.set_trial_param(trial_id, f"c{index}", float(index), CAT)
     trial = storage.get_trial(trial_id)
     assert trial.params["f"] == 2.5

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 import hpo
@@ -37,7 +39,7 @@ def test_history_best_line_is_monotone(direction: str) -> None:
     values, best = figure.data[0].y, figure.data[1].y
     assert list(figure.data[0].x) == [t.number for t in study.trials]
     assert len(values) == 12
-    pairs = list(zip(best[:-1], best[1:]))
+    pairs = list(itertools.pairwise(best))
     if direction == "minimize":
         assert all(b <= a for a, b in pairs)
         assert best[-1] == pytest.approx(study.best_value)
