@@ -248,11 +248,12 @@ class Statements:
                 "value_type": values_insert.excluded.value_type,
             },
         )
-        self.finish: Any = None
+        # PostgreSQL: finish the trial, insert its values (taken from the UPDATE's row, so
+        # nothing is written unless the trial was unfinished) and look for waiting trials in
+        # one statement, which returns no row if the trial could not be finished. By the
+        # number of values: none, one (plain parameters), several (arrays).
+        self.finish: dict[int, Any] = {}
         if dialect == "postgresql":
-            # Finish the trial, insert its values (taken from the UPDATE's row, so nothing is
-            # written unless the trial was unfinished) and look for waiting trials: one
-            # statement, which returns no row if the trial could not be finished.
             updated = (
                 sa.update(s.trials)
                 .where(finished)
@@ -269,27 +270,36 @@ class Statements:
                 .table_valued("objective", "value", "value_type")
                 .render_derived(name="v")
             )
-            inserted = postgresql.insert(s.trial_values).from_select(
-                ["trial_id", "objective", "value", "value_type"],
-                sa.select(
+            sources = {
+                1: sa.select(
+                    updated.c.trial_id,
+                    sa.literal_column("0", sa.Integer),
+                    sa.cast(bp("value"), sa.Double),
+                    sa.cast(bp("value_type"), sa.SmallInteger),
+                ),
+                2: sa.select(
                     updated.c.trial_id,
                     unnested.c.objective,
                     unnested.c.value,
                     unnested.c.value_type,
                 ).select_from(updated.join(unnested, sa.true())),
+            }
+            result = sa.select(
+                updated.c.study_id, updated.c.foreign_writes, _waiting_in(updated.c.study_id)
             )
-            inserted = inserted.on_conflict_do_update(
-                index_elements=["trial_id", "objective"],
-                set_={
-                    "value": inserted.excluded.value,
-                    "value_type": inserted.excluded.value_type,
-                },
-            )
-            self.finish = sa.select(
-                updated.c.study_id,
-                updated.c.foreign_writes,
-                _waiting_in(updated.c.study_id),
-            ).add_cte(inserted.cte("inserted"))
+            self.finish[0] = result
+            for count, source in sources.items():
+                inserted = postgresql.insert(s.trial_values).from_select(
+                    ["trial_id", "objective", "value", "value_type"], source
+                )
+                inserted = inserted.on_conflict_do_update(
+                    index_elements=["trial_id", "objective"],
+                    set_={
+                        "value": inserted.excluded.value,
+                        "value_type": inserted.excluded.value_type,
+                    },
+                )
+                self.finish[count] = result.add_cte(inserted.cte("inserted"))
         self.start_waiting_trial = (
             sa.update(s.trials)
             .where(

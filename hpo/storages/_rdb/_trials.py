@@ -488,17 +488,22 @@ class TrialOperations:
             "state": int(state),
             "datetime_complete": now,
         }
-        if sql.finish is not None:
+        if sql.finish:
+            count = len(floats or ())
             encoded = [s.encode_float(v) for v in floats or ()]
-            params.update(
-                objectives=list(range(len(encoded))),
-                values=[e[0] for e in encoded],
-                value_types=[e[1] for e in encoded],
-            )
+            if count == 1:
+                params.update(value=encoded[0][0], value_type=encoded[0][1])
+            elif count > 1:
+                params.update(
+                    objectives=list(range(count)),
+                    values=[e[0] for e in encoded],
+                    value_types=[e[1] for e in encoded],
+                )
+            statement = sql.finish[min(count, 2)]
             bound = args(params)
 
             def finish_in_one(raw: Raw) -> tuple[int, int, bool]:
-                row = raw.execute(sql.finish, bound).fetchone()
+                row = raw.execute(statement, bound).fetchone()
                 if row is None:
                     self._raise_not_updatable(raw, trial_id)
                 return int(row[0]), int(row[1]), bool(row[2])
