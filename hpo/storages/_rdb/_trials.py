@@ -303,7 +303,17 @@ class TrialOperations:
             except BaseException:
                 self._owned.drop(trial_id)  # the write may or may not have happened
                 raise
-            apply(owned.record)
+            self._apply_owned(trial_id, owned.record, apply)
+
+    def _apply_owned(
+        self, trial_id: int, record: FrozenTrial, apply: Callable[[FrozenTrial], None]
+    ) -> None:
+        """Bring an owned record up to date after a write, or give it up if that fails."""
+        try:
+            apply(record)
+        except Exception:
+            # E.g. an internal value its distribution cannot convert: the database decides.
+            self._owned.drop(trial_id)
 
     def _write_foreign(self, raw: Raw, kind: str, bound: dict[str, Any], trial_id: int) -> None:
         """Write to a trial another storage object may own, counting the write."""
@@ -338,8 +348,10 @@ class TrialOperations:
         }
 
         def apply(record: FrozenTrial) -> None:
-            record._params[param_name] = distribution.to_external_repr(internal)
-            record._distributions[param_name] = distribution
+            # As read back: the distribution parsed from its JSON (e.g. tuples become lists).
+            stored = _queries.distribution_from_json(dist_json)
+            record._params[param_name] = stored.to_external_repr(internal)
+            record._distributions[param_name] = stored
 
         owned = self._owned.get(trial_id)
         study_id = owned.study_id if owned is not None else self._study_of_trial(trial_id)
@@ -378,7 +390,7 @@ class TrialOperations:
                 except BaseException:
                     self._owned.drop(trial_id)
                     raise
-                apply(owned.record)
+                self._apply_owned(trial_id, owned.record, apply)
         self._cache.anchors.update(learned)
 
     def set_trial_intermediate_value(
@@ -551,10 +563,11 @@ class TrialOperations:
             taken = raw.execute(self._sql.pop_waiting_trial, params).fetchall()
             if not taken:
                 return None
-            # Read after the pop committed: later writes by others are counted, not missed.
+            # Read in the same transaction, which holds the trial's row: writes by others come
+            # after it and are counted. A dropped connection before COMMIT pops nothing.
             return _queries.load_one(raw, int(taken[0][0]))
 
-        found = self._db.fast(pop)
+        found = self._db.fast(pop, write=True)
         if found is None:
             self._cache.note_waiting(study_id, False)
             return None
