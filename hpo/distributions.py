@@ -111,6 +111,17 @@ def _warn_high_adjusted(low: float, high: float, step: float, new_high: float) -
     )
 
 
+def _number(dist: BaseDistribution, value: Any) -> float:
+    """Return ``value`` as the internal float of a numeric distribution."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{value!r} is not a number for {dist!r}.") from e
+    if math.isnan(number):
+        raise ValueError(f"NaN is not a valid value for {dist!r}.")
+    return number
+
+
 class FloatDistribution(BaseDistribution):
     """A float in ``[low, high]``, uniform on a linear or a log scale, or on a step grid.
 
@@ -173,15 +184,7 @@ class FloatDistribution(BaseDistribution):
         return abs(k - round(k)) <= _grid_tolerance(self.low, self.high, self.step)
 
     def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
-        try:
-            value = float(param_value_in_external_repr)
-        except (TypeError, ValueError) as e:
-            raise ValueError(
-                f"{param_value_in_external_repr!r} is not a number for {self!r}."
-            ) from e
-        if math.isnan(value):
-            raise ValueError(f"NaN is not a valid value for {self!r}.")
-        return value
+        return _number(self, param_value_in_external_repr)
 
     def to_external_repr(self, param_value_in_internal_repr: float) -> float:
         return float(param_value_in_internal_repr)
@@ -245,15 +248,7 @@ class IntDistribution(BaseDistribution):
         return (value - self.low) % self.step == 0
 
     def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
-        try:
-            value = float(param_value_in_external_repr)
-        except (TypeError, ValueError) as e:
-            raise ValueError(
-                f"{param_value_in_external_repr!r} is not a number for {self!r}."
-            ) from e
-        if math.isnan(value):
-            raise ValueError(f"NaN is not a valid value for {self!r}.")
-        return value
+        return _number(self, param_value_in_external_repr)
 
     def to_external_repr(self, param_value_in_internal_repr: float) -> int:
         return round(param_value_in_internal_repr)
