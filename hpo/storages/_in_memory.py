@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 import uuid
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from hpo._frozen_study import FrozenStudy
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import DuplicatedStudyError
 from hpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
-from hpo.storages._study_record import StudyRecord
+from hpo.storages._study_record import StudyRecord, StudyRecordReads
 from hpo.trial import FrozenTrial, TrialState
 from hpo.trial._frozen import _utcnow
 
 
-class InMemoryStorage(BaseStorage):
+class InMemoryStorage(StudyRecordReads, BaseStorage):
     """Keep studies in memory; the default storage of ``create_study``.
 
     All methods take one re-entrant lock, so threads of ``optimize(n_jobs=...)`` can share it.
@@ -83,36 +81,6 @@ class InMemoryStorage(BaseStorage):
             if study_name not in self._study_name_to_id:
                 raise KeyError(f"No study named {study_name!r}.")
             return self._study_name_to_id[study_name]
-
-    def get_study_name_from_id(self, study_id: int) -> str:
-        with self._lock:
-            return self._study(study_id).name
-
-    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
-        with self._lock:
-            return list(self._study(study_id).directions)
-
-    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
-        with self._lock:
-            return copy.deepcopy(self._study(study_id).user_attrs)
-
-    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
-        with self._lock:
-            return copy.deepcopy(self._study(study_id).system_attrs)
-
-    def get_all_studies(self) -> list[FrozenStudy]:
-        with self._lock:
-            return [
-                FrozenStudy(
-                    study_name=record.name,
-                    direction=None,
-                    directions=record.directions,
-                    user_attrs=copy.deepcopy(record.user_attrs),
-                    system_attrs=copy.deepcopy(record.system_attrs),
-                    study_id=study_id,
-                )
-                for study_id, record in self._studies.items()
-            ]
 
     # -- trials ----------------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
@@ -209,10 +177,6 @@ class InMemoryStorage(BaseStorage):
             self.set_trial_state_values(trial._trial_id, TrialState.RUNNING)
             return trial._copy(deep=True)
 
-    def get_best_trial(self, study_id: int) -> FrozenTrial:
-        with self._lock:
-            return self._study(study_id).best_trial()
-
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, intermediate_value: float
     ) -> None:
@@ -237,27 +201,17 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             return self._trial(trial_id)._copy(deep=True)
 
-    def get_all_trials(
-        self,
-        study_id: int,
-        deepcopy: bool = True,
-        states: Container[TrialState] | None = None,
-    ) -> list[FrozenTrial]:
-        with self._lock:
-            return self._study(study_id).select(deepcopy, states)
-
-    def get_n_trials(
-        self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None
-    ) -> int:
-        with self._lock:
-            return self._study(study_id).count(state)
-
     # -- lookups ---------------------------------------------------------------------------
+    def _read_all_studies(self) -> dict[int, StudyRecord]:
+        return self._studies
+
     def _study(self, study_id: int) -> StudyRecord:
         try:
             return self._studies[study_id]
         except KeyError:
             raise KeyError(f"No study with id {study_id}.") from None
+
+    _read_study = _study
 
     def _location(self, trial_id: int) -> tuple[int, int]:
         try:

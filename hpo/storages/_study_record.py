@@ -7,9 +7,12 @@ differ only in how changes arrive.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Container
 from typing import Any
 
+from hpo._frozen_study import FrozenStudy
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution, check_distribution_compatibility
 from hpo.trial import FrozenTrial, TrialState
@@ -38,6 +41,17 @@ class StudyRecord:
         self.param_distribution: dict[str, BaseDistribution] = {}
         self.waiting_numbers: list[int] = []  # ascending
         self.best_number: int | None = None
+
+    def frozen(self, study_id: int) -> FrozenStudy:
+        """Return the study as a :class:`FrozenStudy` with copied attributes."""
+        return FrozenStudy(
+            study_name=self.name,
+            direction=None,
+            directions=self.directions,
+            user_attrs=copy.deepcopy(self.user_attrs),
+            system_attrs=copy.deepcopy(self.system_attrs),
+            study_id=study_id,
+        )
 
     def check_distribution(self, name: str, distribution: BaseDistribution) -> None:
         """Raise :class:`ValueError` if ``distribution`` conflicts with the study's ``name``."""
@@ -90,3 +104,58 @@ class StudyRecord:
             return len(self.trials)
         states = (state,) if isinstance(state, TrialState) else state
         return sum(1 for t in self.trials if t.state in states)
+
+
+class StudyRecordReads:
+    """The read methods of a storage that holds its studies as :class:`StudyRecord` objects.
+
+    A storage provides ``_lock`` and says how to get an up-to-date record
+    (``_read_study``) and all records (``_read_all_studies``).
+    """
+
+    _lock: threading.RLock
+
+    def _read_study(self, study_id: int) -> StudyRecord:
+        raise NotImplementedError
+
+    def _read_all_studies(self) -> dict[int, StudyRecord]:
+        raise NotImplementedError
+
+    def get_study_name_from_id(self, study_id: int) -> str:
+        with self._lock:
+            return self._read_study(study_id).name
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        with self._lock:
+            return list(self._read_study(study_id).directions)
+
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._read_study(study_id).user_attrs)
+
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._read_study(study_id).system_attrs)
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        with self._lock:
+            return [record.frozen(i) for i, record in self._read_all_studies().items()]
+
+    def get_all_trials(
+        self,
+        study_id: int,
+        deepcopy: bool = True,
+        states: Container[TrialState] | None = None,
+    ) -> list[FrozenTrial]:
+        with self._lock:
+            return self._read_study(study_id).select(deepcopy, states)
+
+    def get_n_trials(
+        self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None
+    ) -> int:
+        with self._lock:
+            return self._read_study(study_id).count(state)
+
+    def get_best_trial(self, study_id: int) -> FrozenTrial:
+        with self._lock:
+            return self._read_study(study_id).best_trial()

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import copy
 import datetime
 import os
 import threading
 import time
 import uuid
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from hpo import logging
-from hpo._frozen_study import FrozenStudy
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution, distribution_to_json
 from hpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from hpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
+from hpo.storages._study_record import StudyRecordReads
 from hpo.storages.journal import _replay as ops
 from hpo.storages.journal._base import BaseJournalBackend
 from hpo.storages.journal._codec import (
@@ -48,7 +47,7 @@ def _to_float(value: Any, what: str) -> float:
         raise TypeError(f"{what} must be a float, got {value!r}.") from None
 
 
-class JournalStorage(BaseStorage):
+class JournalStorage(StudyRecordReads, BaseStorage):
     """Keep studies in an append-only journal of operations, shared by many processes.
 
     Each change is appended as one log (an operation, its arguments and the writer's worker
@@ -214,40 +213,15 @@ class JournalStorage(BaseStorage):
             except (KeyError, TypeError):
                 raise KeyError(f"No study named {study_name!r}.") from None
 
-    def get_study_name_from_id(self, study_id: int) -> str:
-        with self._lock:
-            return self._synced_study(study_id).name
-
-    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
-        with self._lock:
-            return list(self._synced_study(study_id).directions)
-
-    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
-        with self._lock:
-            return copy.deepcopy(self._synced_study(study_id).user_attrs)
-
-    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
-        with self._lock:
-            return copy.deepcopy(self._synced_study(study_id).system_attrs)
-
-    def get_all_studies(self) -> list[FrozenStudy]:
-        with self._lock:
-            self._sync()
-            return [
-                FrozenStudy(
-                    study_name=study.name,
-                    direction=None,
-                    directions=study.directions,
-                    user_attrs=copy.deepcopy(study.user_attrs),
-                    system_attrs=copy.deepcopy(study.system_attrs),
-                    study_id=study_id,
-                )
-                for study_id, study in self._state.studies.items()
-            ]
-
     def _synced_study(self, study_id: int) -> StudyState:
         self._sync()
         return self._state.study(study_id)
+
+    _read_study = _synced_study
+
+    def _read_all_studies(self) -> dict[int, StudyState]:
+        self._sync()
+        return self._state.studies
 
     # -- trials ----------------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
@@ -390,25 +364,6 @@ class JournalStorage(BaseStorage):
         with self._lock:
             self._sync()
             return self._state.trial(trial_id)._copy(deep=True)
-
-    def get_all_trials(
-        self,
-        study_id: int,
-        deepcopy: bool = True,
-        states: Container[TrialState] | None = None,
-    ) -> list[FrozenTrial]:
-        with self._lock:
-            return self._synced_study(study_id).select(deepcopy, states)
-
-    def get_n_trials(
-        self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None
-    ) -> int:
-        with self._lock:
-            return self._synced_study(study_id).count(state)
-
-    def get_best_trial(self, study_id: int) -> FrozenTrial:
-        with self._lock:
-            return self._synced_study(study_id).best_trial()
 
 
 def _encode_template(template: FrozenTrial) -> dict[str, Any]:
