@@ -83,6 +83,8 @@ class Study:
         self._optimize_lock = threading.Lock()
         self._stop_flag = False
         self._in_optimize = False
+        # Monotonic time after which optimize() next looks for stale trials (heartbeats).
+        self._next_stale_check = 0.0
 
     # -- directions ------------------------------------------------------------------------
     @property
