@@ -13,7 +13,7 @@ from hpo.pruners._rules import (
     best_so_far,
     check_int,
     check_real,
-    is_check_step,
+    due_check_step,
     is_worse,
     percentile_threshold,
 )
@@ -107,10 +107,8 @@ class PercentilePruner(BasePruner):
             ``True`` to stop the trial.
         """
         intermediate = trial.intermediate_values
-        if not intermediate:
-            return False
-        step = max(intermediate)
-        if not is_check_step(step, intermediate, self._n_warmup_steps, self._interval_steps):
+        step = due_check_step(intermediate, self._n_warmup_steps, self._interval_steps)
+        if step is None:
             return False
         completed = study.get_trials(deepcopy=False, states=_COMPLETE)
         if len(completed) == 0 or len(completed) < self._n_startup_trials:

@@ -79,6 +79,18 @@ def is_check_step(
     return not any(grid_step <= s < step for s in reported_steps)
 
 
+def due_check_step(
+    intermediate_values: dict[int, float], n_warmup_steps: int, interval_steps: int
+) -> int | None:
+    """Return the trial's latest step if a warm-up/interval pruner decides there, else None."""
+    if not intermediate_values:
+        return None
+    step = max(intermediate_values)
+    if not is_check_step(step, intermediate_values, n_warmup_steps, interval_steps):
+        return None
+    return step
+
+
 # -- percentile rule ---------------------------------------------------------------------------
 def best_so_far(values: Sequence[float] | np.ndarray, maximize: bool) -> float:
     """Return the best of ``values`` ignoring NaN, or NaN if there is no number.

@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING
 
 from hpo.pruners._base import BasePruner
-from hpo.pruners._rules import check_int, check_real, is_check_step
+from hpo.pruners._rules import check_int, check_real, due_check_step
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
@@ -87,10 +87,8 @@ class ThresholdPruner(BasePruner):
             ``True`` to stop the trial.
         """
         intermediate = trial.intermediate_values
-        if not intermediate:
-            return False
-        step = max(intermediate)
-        if not is_check_step(step, intermediate, self._n_warmup_steps, self._interval_steps):
+        step = due_check_step(intermediate, self._n_warmup_steps, self._interval_steps)
+        if step is None:
             return False
         value = intermediate[step]
         if math.isnan(value):
