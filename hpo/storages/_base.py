@@ -125,6 +125,18 @@ class BaseStorage(abc.ABC):
                 continue  # finished by another worker between the read and the update
         return None
 
+    def _pop_waiting_or_create_trial(self, study_id: int) -> FrozenTrial:
+        """Start the lowest-numbered WAITING trial, or create a new RUNNING one if none waits.
+
+        This is what ``Study.ask`` calls: an enqueued trial is always taken before a new one
+        is created, whichever process enqueued it. Storages override it to do both in one
+        step.
+        """
+        popped = self._pop_waiting_trial(study_id)
+        if popped is not None:
+            return popped
+        return self._create_new_trial(study_id)
+
     @abc.abstractmethod
     def set_trial_param(
         self,

@@ -248,10 +248,7 @@ class Study:
         Trial
             The running trial; finish it with :meth:`tell`.
         """
-        storage = self._storage
-        frozen = storage._pop_waiting_trial(self._study_id)
-        if frozen is None:
-            frozen = storage._create_new_trial(self._study_id)
+        frozen = self._storage._pop_waiting_or_create_trial(self._study_id)
         self.sampler.before_trial(self, frozen)
         trial = Trial(self, frozen._trial_id, frozen)
         for name, distribution in (fixed_distributions or {}).items():
