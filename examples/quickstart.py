@@ -98,8 +98,9 @@ def main() -> None:
         "slice.html": hpo.visualization.plot_slice(study),
     }
     for file_name, figure in figures.items():
-        figure.write_html(out / file_name, include_plotlyjs="cdn")
-    print(f"Plots written to {out.resolve()}/: {', '.join(figures)}")
+        # One local plotly.min.js beside the pages: they open offline, without a CDN.
+        figure.write_html(out / file_name, include_plotlyjs="directory")
+    print(f"Plots written to {out.resolve()}/: {', '.join(figures)} (open them in a browser)")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +30,15 @@ def test_quickstart_runs_on_sqlite_and_writes_plots(tmp_path: Path) -> None:
     out = _run("quickstart.py", "--trials", "12", cwd=tmp_path)
     assert "Best trial: #" in out
     assert (tmp_path / "quickstart.db").exists()
+    plots = tmp_path / "hpo_plots"
+    # The pages load plotly.js from one local copy beside them, so they render offline.
+    plotly_js = plots / "plotly.min.js"
+    assert plotly_js.stat().st_size > 1_000_000
+    assert "plotly.js v" in plotly_js.read_text(encoding="utf-8")[:2000]
     for name in ("optimization_history.html", "intermediate_values.html", "slice.html"):
-        assert (tmp_path / "hpo_plots" / name).stat().st_size > 1000
+        page = (plots / name).read_text(encoding="utf-8")
+        assert re.findall(r'<script[^>]*\bsrc="([^"]*)"', page) == ["plotly.min.js"]
+        assert "Plotly.newPlot" in page
     # A second run continues the same study.
     out = _run("quickstart.py", "--trials", "3", cwd=tmp_path)
     assert "15 trials" in out
