@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import render_offline
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -39,6 +41,10 @@ def test_quickstart_runs_on_sqlite_and_writes_plots(tmp_path: Path) -> None:
         page = (plots / name).read_text(encoding="utf-8")
         assert re.findall(r'<script[^>]*\bsrc="([^"]*)"', page) == ["plotly.min.js"]
         assert "Plotly.newPlot" in page
+    # Opened in a real browser with no network, every page draws its plot.
+    for name in ("optimization_history.html", "intermediate_values.html", "slice.html"):
+        dom = render_offline((plots / name).as_uri())
+        assert 'class="main-svg"' in dom, f"{name} rendered no plot offline"
     # A second run continues the same study.
     out = _run("quickstart.py", "--trials", "3", cwd=tmp_path)
     assert "15 trials" in out
