@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 RUNG_KEY_PREFIX = "completed_rung_"
 MIN_RESOURCE_KEY = "pruner:successive_halving:min_resource"
-_RUNNING = (TrialState.RUNNING,)
 _COMPLETE = (TrialState.COMPLETE,)
 
 
@@ -204,7 +203,7 @@ class SuccessiveHalvingPruner(BasePruner):
         rate, factor = self._min_early_stopping_rate, self._reduction_factor
         if step < rung_step(min_resource, factor, rate, 0):
             return False
-        rung = completed_rungs(_own_system_attrs(study, trial))
+        rung = completed_rungs(trial.system_attrs)
         if step < rung_step(min_resource, factor, rate, rung):
             return False
 
@@ -217,10 +216,9 @@ class SuccessiveHalvingPruner(BasePruner):
             for t in load_trials()
             if t.number != trial.number and (same_group is None or same_group(t))
         ]
-        storage = study._storage
         while step >= rung_step(min_resource, factor, rate, rung):
             key = rung_key(rung)
-            storage.set_trial_system_attr(trial._trial_id, key, value)
+            study._set_trial_system_attr(trial, key, value)
             recorded = [v for t in peers if (v := t.system_attrs.get(key)) is not None]
             if len(recorded) < self._bootstrap_count:
                 return True
@@ -238,12 +236,3 @@ class SuccessiveHalvingPruner(BasePruner):
             f"min_early_stopping_rate={self._min_early_stopping_rate}, "
             f"bootstrap_count={self._bootstrap_count})"
         )
-
-
-def _own_system_attrs(study: Study, trial: FrozenTrial) -> dict[str, object]:
-    # The caller's copy of the trial predates rungs recorded through the storage, so read the
-    # stored record, looking only among RUNNING trials.
-    for t in study.get_trials(deepcopy=False, states=_RUNNING):
-        if t.number == trial.number:
-            return t.system_attrs
-    return trial.system_attrs

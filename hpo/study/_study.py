@@ -212,6 +212,21 @@ class Study:
         """Set a system attribute of the study (for samplers and plug-ins)."""
         self._storage.set_study_system_attr(self._study_id, key, value)
 
+    def _set_trial_system_attr(self, trial: FrozenTrial, key: str, value: Any) -> None:
+        """Set a system attribute of an unfinished trial, in storage and in ``trial``.
+
+        This is how samplers and pruners write to a trial: ``trial`` is the record they were
+        given, whose system attributes are the live trial's, so the objective sees the
+        attribute in ``trial.system_attrs`` at once, without reading the storage back.
+
+        Raises
+        ------
+        UpdateFinishedTrialError
+            If the trial is finished; ``trial`` is left unchanged.
+        """
+        self._storage.set_trial_system_attr(trial._trial_id, key, value)
+        trial.system_attrs[key] = value
+
     def set_metric_names(self, metric_names: list[str]) -> None:
         """Name the objectives; the names label ``trials_dataframe`` columns and plots.
 

@@ -151,7 +151,11 @@ class Trial(BaseTrial):
             raise NotImplementedError(
                 "should_prune() is not supported in multi-objective studies."
             )
-        return bool(self.study.pruner.prune(self.study, self._cached_frozen_trial._copy(False)))
+        # A copy, so that a pruner cannot alter the record, which shares the live system
+        # attributes: those a pruner writes through the study show in system_attrs at once.
+        view = self._cached_frozen_trial._copy(False)
+        view._system_attrs = self._cached_frozen_trial._system_attrs
+        return bool(self.study.pruner.prune(self.study, view))
 
     # -- attributes ------------------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:

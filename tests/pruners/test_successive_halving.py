@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import hpo
@@ -9,6 +11,7 @@ from hpo.pruners import SuccessiveHalvingPruner
 from hpo.pruners._successive_halving import MIN_RESOURCE_KEY
 from hpo.trial import TrialState
 from tests.pruners.helpers import NAN, complete, first_pruned_step, make_study
+from tests.storages.conftest import BACKENDS, make_storage_factory
 
 
 def constant(value: float, steps: int) -> list[tuple[int, float]]:
@@ -23,7 +26,7 @@ def run_sequence(
     return study, [first_pruned_step(study, constant(v, steps)) for v in values]
 
 
-def rung_attrs(trial: hpo.trial.FrozenTrial) -> dict[str, float]:
+def rung_attrs(trial: hpo.trial.FrozenTrial | hpo.Trial) -> dict[str, float]:
     return {k: v for k, v in trial.system_attrs.items() if k.startswith("completed_rung_")}
 
 
@@ -154,6 +157,31 @@ def test_optimize_runs_trials_to_promotion_steps() -> None:
     assert pruned
     # A trial is only ever stopped at a rung: step 1, 3 or 9.
     assert {t.last_step for t in pruned} <= {1, 3, 9}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rung_attributes_show_in_the_running_trial(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    storage = make_storage_factory(backend, tmp_path, request)()
+    pruner = SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)
+    study = hpo.create_study(storage=storage, pruner=pruner, study_name="rungs")
+    seen: list[dict[str, float]] = []
+
+    def objective(trial: hpo.Trial) -> float:
+        trial.report(1.0, 0)
+        assert "completed_rung_0" not in trial.system_attrs
+        trial.report(1.0, 1)
+        trial.should_prune()  # step 1 reaches rung 0
+        seen.append(rung_attrs(trial))
+        trial.report(1.0, 2)
+        trial.should_prune()  # step 2 reaches rung 1
+        seen.append(rung_attrs(trial))
+        return 1.0
+
+    study.optimize(objective, n_trials=1)
+    assert seen == [{"completed_rung_0": 1.0}, {"completed_rung_0": 1.0, "completed_rung_1": 1.0}]
+    assert rung_attrs(study.trials[0]) == seen[-1]
 
 
 @pytest.mark.parametrize(

@@ -398,7 +398,7 @@ class TPESampler(BaseSampler):
             ) from e
         if any(math.isnan(c) for c in floats):
             raise ValueError(f"constraints_func returned NaN: {floats}.")
-        study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, floats)
+        study._set_trial_system_attr(trial, CONSTRAINTS_KEY, floats)
 
     # -- TPE -----------------------------------------------------------------------------------
     def _gamma_of(self, study: Study, n_ranked: int) -> int:
