@@ -92,6 +92,36 @@ class PostgresServer:
     def _dsn(self) -> str:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
 
+    def restart(self, mode: str = "fast") -> None:
+        """Restart the server with ``pg_ctl restart -m mode``; return once it accepts work.
+
+        ``fast`` ends every session and shuts down cleanly; ``immediate`` kills the server
+        processes, and the start that follows runs crash recovery.
+
+        Raises
+        ------
+        ValueError
+            If ``mode`` is not ``smart``, ``fast`` or ``immediate``.
+        """
+        if mode not in ("smart", "fast", "immediate"):
+            raise ValueError(f"mode={mode!r} must be 'smart', 'fast' or 'immediate'.")
+        _run(
+            self.run_as,
+            [
+                os.path.join(self.bin_dir, "pg_ctl"),
+                "-D",
+                self.data_dir,
+                "-l",
+                os.path.join(self.base_dir, "server.log"),
+                "-m",
+                mode,
+                "-w",
+                "-t",
+                "60",
+                "restart",
+            ],
+        )
+
     def stop(self) -> None:
         """Stop the server and delete its directory."""
         if self._stopped:
@@ -115,13 +145,20 @@ def _run(run_as: str | None, args: list[str], check: bool = True) -> None:
         )
 
 
-def start_postgres_server(durable: bool = False) -> PostgresServer:
+def start_postgres_server(
+    durable: bool = False, synchronous_commit: bool | None = None
+) -> PostgresServer:
     """Start a throwaway PostgreSQL server and return it; call ``stop()`` when done.
 
     Parameters
     ----------
     durable:
         Keep PostgreSQL's default ``fsync``; tests turn it off to run faster.
+    synchronous_commit:
+        Whether a commit waits for its write-ahead log record to be written; by default as
+        ``durable``. Without it, a commit acknowledged just before the server is killed
+        (``pg_ctl restart -m immediate``) can be lost; ``fsync`` matters only when the
+        machine itself stops.
 
     Raises
     ------
@@ -171,7 +208,9 @@ def start_postgres_server(durable: bool = False) -> PostgresServer:
             "-c max_connections=200",
         ]
         if not durable:
-            options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+            options += ["-c fsync=off", "-c full_page_writes=off"]
+        if not (durable if synchronous_commit is None else synchronous_commit):
+            options += ["-c synchronous_commit=off"]
         last_error: Exception | None = None
         for _ in range(5):  # another process may take the free port before the server binds
             port = _free_port()

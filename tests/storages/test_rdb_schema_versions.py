@@ -90,7 +90,10 @@ def test_older_database_is_refused_until_upgraded(url: str) -> None:
     assert [s.study_name for s in storage.get_all_studies()] == ["after-upgrade"]
 
 
-@pytest.mark.parametrize("old_revision", ["0001_initial_schema", "0002_trial_state_index"])
+@pytest.mark.parametrize(
+    "old_revision",
+    ["0001_initial_schema", "0002_trial_state_index", "0003_trial_foreign_writes"],
+)
 def test_data_survives_the_upgrade(tmp_path: Path, old_revision: str) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     upgrade(url, old_revision)

@@ -10,6 +10,11 @@ locked").
 The hot path (``Database.fast``) keeps a few connections checked out of the pool between
 calls and reuses them with one cursor each: checking a connection out and in (and the
 rollback the pool does on check-in) cost more than a short statement.
+
+Every call is retried when the database cannot be reached (the server restarts, refuses
+connections, ends sessions): with capped exponential backoff and jitter, for up to
+``connection_retry_timeout`` seconds. A lost connection may have taken a commit with it, so
+a retried call runs again in full: the storage's writes are written to be safe to repeat.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import math
 import os
 import random
 import threading
@@ -39,28 +45,37 @@ _logger = logging.get_logger(__name__)
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 60.0
+# Deadlocks and busy errors: attempts in all.
 MAX_ATTEMPTS = 8
+DEFAULT_CONNECTION_RETRY_TIMEOUT = 120.0
+# Backoff between attempts to reach the database: doubling from the first, up to the cap.
+FIRST_RECONNECT_DELAY = 0.05
+MAX_RECONNECT_DELAY = 2.0
+# A new PostgreSQL connection gives up after this many seconds (and is retried).
+POSTGRES_CONNECT_TIMEOUT = 10
 # Connections the hot path keeps between calls; more concurrent callers check out and return.
 IDLE_LEASES = 2
 
 _BEGIN_OPTION = "hpo_begin"
 # PostgreSQL serialization failure and deadlock: the transaction was rolled back, retry it.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}
+# The server ends sessions (admin or crash shutdown) or does not accept them yet.
+_CONNECTION_SQLSTATES = {"57P01", "57P02", "57P03"}
 _SUPPORTED = "sqlite:///path.db or postgresql+psycopg://user@host/dbname"
 
 
 def parse_url(url: str) -> sa.URL:
     """Validate a database URL and return it with the driver hpo uses.
 
-    ``postgresql://`` and ``postgres://`` mean psycopg 3, ``mysql://`` means PyMySQL.
+    ``postgresql://`` and ``postgres://`` mean psycopg 3. MySQL is refused.
 
     Raises
     ------
     TypeError
         If ``url`` is not a string.
     ValueError
-        If it is malformed, names an unknown database or driver, or the SQLite file's
-        directory does not exist.
+        If it is malformed, names MySQL or an unknown database or driver, or the SQLite
+        file's directory does not exist.
     """
     if not isinstance(url, (str, sa.URL)):
         raise TypeError(f"The storage URL must be a string, got {url!r}.")
@@ -96,6 +111,13 @@ def parse_url(url: str) -> sa.URL:
                 f"The directory {str(path.parent)!r} of the SQLite database "
                 f"{parsed.database!r} does not exist; create it first."
             )
+    if parsed.query:
+        try:  # the driver reads the URL's query; say which URL parameter it could not read
+            parsed.get_dialect()().create_connect_args(parsed)
+        except (TypeError, ValueError) as e:
+            raise ValueError(
+                f"Invalid query parameter in {_masked(parsed)!r} {dict(parsed.query)}: {e}"
+            ) from None
     return parsed
 
 
@@ -108,15 +130,43 @@ def _masked(url: sa.URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def check_connection_retry_timeout(value: float) -> float:
+    """Validate ``connection_retry_timeout`` and return it as a float.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a number.
+    ValueError
+        If it is negative, infinite or NaN.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"connection_retry_timeout must be a number of seconds, got {value!r} "
+            f"({type(value).__name__})."
+        )
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(
+            f"connection_retry_timeout={value!r} must be a finite number of seconds >= 0."
+        )
+    return float(value)
+
+
 class Database:
     """An engine plus the transaction helpers every storage method goes through."""
 
-    def __init__(self, url: sa.URL, engine_kwargs: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        url: sa.URL,
+        engine_kwargs: dict[str, Any],
+        connection_retry_timeout: float = DEFAULT_CONNECTION_RETRY_TIMEOUT,
+    ) -> None:
         self.url = url
         self.display_url = _masked(url)
         self.dialect = url.get_backend_name()
         self.is_sqlite = self.dialect == "sqlite"
         self.is_postgresql = self.dialect == "postgresql"
+        self.connection_retry_timeout = connection_retry_timeout
         # A memory database is one connection shared by all threads: use it one at a time.
         self._serial: threading.RLock | None = None
         self.engine = self._create_engine(engine_kwargs)
@@ -139,6 +189,8 @@ class Database:
         # Kept-out connections of the hot path; list.append/pop are atomic, so no lock.
         self._idle: list[_Lease] = []
         self._forked = False
+        # When the current loss of the database began (monotonic), None while it is reachable.
+        self._outage_since: float | None = None
         _live_databases.add(self)
         weakref.finalize(self, _close_leases, self._idle)
 
@@ -155,6 +207,8 @@ class Database:
         elif self.is_postgresql:
             kwargs.setdefault("pool_size", 4)
             kwargs.setdefault("max_overflow", 16)
+            if "connect_timeout" not in self.url.query:
+                connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
         try:
             engine = sa.create_engine(self.url, connect_args=connect_args, **kwargs)
         except ImportError as e:
@@ -188,21 +242,24 @@ class Database:
         The hot paths of a trial's life go through here: statements compiled once by
         SQLAlchemy, executed by the driver without per-call compilation or result wrapping.
         With ``write`` the statements share one transaction (``BEGIN IMMEDIATE`` on SQLite).
+        ``fn`` runs again in full when the call is retried.
         """
-        attempt = 0
+        retry: _Retry | None = None
         while True:
-            attempt += 1
-            state = _Attempt()
             try:
                 if self._serial is None:
-                    return self._fast_once(fn, write, state)
-                with self._serial:
-                    return self._fast_once(fn, write, state)
-            except self._dbapi_error as e:
-                orig: Exception = e
-                self._retry_or_raise(orig, attempt, state.committing, state.disconnected)
+                    result = self._fast_once(fn, write)
+                else:
+                    with self._serial:
+                        result = self._fast_once(fn, write)
+            except Exception as e:
+                retry = self._retry_or_raise(e, retry)
+                continue
+            if self._outage_since is not None:
+                self._reconnected()
+            return result
 
-    def _fast_once(self, fn: Callable[[Raw], T], write: bool, state: _Attempt) -> T:
+    def _fast_once(self, fn: Callable[[Raw], T], write: bool) -> T:
         if self._forked:
             self._forget_parent_connections()
         try:
@@ -215,15 +272,9 @@ class Database:
                 driver.execute(self._write_begin)
             result = fn(Raw(lease, self))
             if write:
-                state.committing = True
                 driver.commit()
         except BaseException as e:
-            if isinstance(e, self._dbapi_error) and self.engine.dialect.is_disconnect(
-                e,  # type: ignore[arg-type]
-                driver,
-                None,
-            ):
-                state.disconnected = True
+            if isinstance(e, self._dbapi_error) and self._lost_connection(e, driver):
                 _discard(lease, e)
             elif not self._rollback(lease) or not isinstance(e, Exception):
                 # Interrupted mid-statement or not reset: never hand this connection out again.
@@ -263,42 +314,125 @@ class Database:
         """Return the connections the hot path keeps to the pool."""
         _close_leases(self._idle)
 
-    def _run(self, engine: Engine, fn: Callable[[Connection], T]) -> T:
-        attempt = 0
-        while True:
-            attempt += 1
-            committing = False
+    def _drop_connections(self) -> None:
+        """Replace every connection of this process: after one is lost, all are suspect.
+
+        A restarted server has ended every session at once; trying each dead connection in
+        turn would spend one failed attempt per connection.
+        """
+        while self._idle:
             try:
+                lease = self._idle.pop()
+            except IndexError:
+                break
+            _discard(lease, None)
+        if not self._forked:
+            # What SQLAlchemy does on a disconnect it sees itself: every connection opened
+            # before now is closed and replaced when it is next checked out.
+            self.engine.pool._invalidate(None)  # type: ignore[arg-type]
+
+    def _run(self, engine: Engine, fn: Callable[[Connection], T]) -> T:
+        retry: _Retry | None = None
+        while True:
+            try:
+                if self._forked:
+                    self._forget_parent_connections()
                 with self._serialized(), engine.connect() as conn:
                     result = fn(conn)
-                    committing = True
                     conn.commit()
-                    return result
-            except sa.exc.DBAPIError as e:
-                orig: BaseException = e.orig if e.orig is not None else e
-                self._retry_or_raise(orig, attempt, committing, e.connection_invalidated, e)
+            except Exception as e:
+                retry = self._retry_or_raise(e, retry)
+                continue
+            if self._outage_since is not None:
+                self._reconnected()
+            return result
 
-    def _retry_or_raise(
-        self,
-        error: BaseException,
-        attempt: int,
-        committing: bool,
-        disconnected: bool,
-        wrapper: BaseException | None = None,
-    ) -> None:
-        if attempt < MAX_ATTEMPTS and self._retryable(error, committing, disconnected):
-            delay = min(2.0, 0.005 * 2**attempt) * (0.5 + random.random())
-            _logger.debug("Retrying a transaction in %.3f s after: %s", delay, error)
+    # -- retries ---------------------------------------------------------------------------
+    def _retry_or_raise(self, error: Exception, retry: _Retry | None) -> _Retry:
+        """Wait before the next attempt of a failed call, or raise the error it deserves.
+
+        Errors that do not come from the database (``KeyError``, ``UpdateFinishedTrialError``,
+        ...) are raised as they are; database errors that are not retried become
+        :class:`StorageInternalError`.
+        """
+        orig: BaseException = error
+        if isinstance(error, sa.exc.DBAPIError) and error.orig is not None:
+            orig = error.orig
+        if not isinstance(orig, self._dbapi_error):
+            raise error
+        if retry is None:
+            retry = _Retry()
+        if self._is_connection_error(error, orig):
+            self._wait_for_connection(error, orig, retry)
+        elif retry.attempts + 1 < MAX_ATTEMPTS and self._is_transient(orig):
+            retry.attempts += 1
+            delay = min(2.0, 0.005 * 2**retry.attempts) * (0.5 + random.random())
+            _logger.debug("Retrying a transaction in %.3f s after: %s", delay, orig)
             time.sleep(delay)
-            return
-        raise StorageInternalError(
-            f"A database operation on {self.display_url!r} failed: {error!r}"
-        ) from (wrapper or error)
+        else:
+            raise StorageInternalError(
+                f"A database operation on {self.display_url!r} failed: {orig!r}"
+            ) from error
+        return retry
 
-    def _retryable(self, error: BaseException, committing: bool, disconnected: bool) -> bool:
-        if disconnected:
-            # A dropped connection before COMMIT means nothing was written.
-            return not committing
+    def _wait_for_connection(self, error: Exception, orig: BaseException, retry: _Retry) -> None:
+        now = time.monotonic()
+        if retry.lost_at is None:
+            retry.lost_at = now
+            self._drop_connections()
+        if self._outage_since is None:
+            self._outage_since = now
+            _logger.warning(
+                "Lost the connection to the database %s (%s); retrying for up to %g s.",
+                self.display_url,
+                _first_line(orig),
+                self.connection_retry_timeout,
+            )
+        else:
+            _logger.debug("The database %s is still unreachable: %s", self.display_url, orig)
+        deadline = retry.lost_at + self.connection_retry_timeout
+        delay = min(MAX_RECONNECT_DELAY, FIRST_RECONNECT_DELAY * 2**retry.reconnects)
+        delay *= 0.5 + 0.5 * random.random()
+        if now + delay > deadline:
+            self._outage_since = None  # the next loss is a new outage, with its own warning
+            raise StorageInternalError(
+                f"The database {self.display_url!r} could not be reached for "
+                f"{now - retry.lost_at:.1f} s (connection_retry_timeout="
+                f"{self.connection_retry_timeout:g} s); last error: {_first_line(orig)}"
+            ) from error
+        retry.reconnects += 1
+        time.sleep(delay)
+
+    def _reconnected(self) -> None:
+        since = self._outage_since
+        self._outage_since = None
+        if since is not None:
+            _logger.warning(
+                "Reconnected to the database %s after %.1f s.",
+                self.display_url,
+                time.monotonic() - since,
+            )
+
+    def _is_connection_error(self, error: Exception, orig: BaseException) -> bool:
+        """Whether ``error`` means the database could not be reached (PostgreSQL only)."""
+        if not self.is_postgresql:
+            return False
+        if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
+            return True
+        return self._lost_connection(orig, None)
+
+    def _lost_connection(self, error: BaseException, driver: Any) -> bool:
+        if not self.is_postgresql:
+            return False
+        if driver is not None and (driver.closed or driver.broken):
+            return True
+        sqlstate = getattr(error, "sqlstate", None)
+        if sqlstate is None:
+            # Refused, reset, closed, timed out: psycopg gives no SQLSTATE for these.
+            return isinstance(error, self._dbapi.OperationalError)
+        return sqlstate.startswith("08") or sqlstate in _CONNECTION_SQLSTATES
+
+    def _is_transient(self, error: BaseException) -> bool:
         if self.is_postgresql:
             return getattr(error, "sqlstate", None) in _RETRYABLE_SQLSTATES
         if self.is_sqlite and isinstance(error, self._dbapi.OperationalError):
@@ -321,6 +455,22 @@ class Database:
         else:
             with self._serial:
                 yield
+
+
+class _Retry:
+    """What one call has been through: transient failures, and since when it lacks a server."""
+
+    __slots__ = ("attempts", "lost_at", "reconnects")
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.reconnects = 0
+        self.lost_at: float | None = None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 class _Lease:
@@ -362,14 +512,6 @@ def _mark_forked() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_mark_forked)
-
-
-class _Attempt:
-    __slots__ = ("committing", "disconnected")
-
-    def __init__(self) -> None:
-        self.committing = False
-        self.disconnected = False
 
 
 class Prepared:
@@ -452,23 +594,28 @@ def _emit_begin(conn: Connection) -> None:
 
 
 # -- one engine per process per URL -------------------------------------------------------
-_databases: dict[tuple[str, str], Database] = {}
+_databases: dict[tuple[str, str, float], Database] = {}
 _databases_pid = os.getpid()
 _databases_lock = threading.Lock()
 
 
-def get_database(url: sa.URL, engine_kwargs: dict[str, Any] | None) -> Database:
-    """Return this process's :class:`Database` for ``url`` and ``engine_kwargs``.
+def get_database(
+    url: sa.URL,
+    engine_kwargs: dict[str, Any] | None,
+    connection_retry_timeout: float = DEFAULT_CONNECTION_RETRY_TIMEOUT,
+) -> Database:
+    """Return this process's :class:`Database` for ``url``, ``engine_kwargs`` and timeout.
 
     Memory SQLite databases are never shared: each call makes a new one.
     """
     global _databases_pid
     kwargs = dict(engine_kwargs or {})
     if is_memory_sqlite(url):
-        return Database(url, kwargs)
+        return Database(url, kwargs, connection_retry_timeout)
     key = (
         url.render_as_string(hide_password=False),
         json.dumps(kwargs, sort_keys=True, default=repr),
+        connection_retry_timeout,
     )
     with _databases_lock:
         if _databases_pid != os.getpid():
@@ -479,7 +626,7 @@ def get_database(url: sa.URL, engine_kwargs: dict[str, Any] | None) -> Database:
             _databases_pid = os.getpid()
         found = _databases.get(key)
         if found is None:
-            found = Database(url, kwargs)
+            found = Database(url, kwargs, connection_retry_timeout)
             _databases[key] = found
         return found
 

@@ -38,11 +38,21 @@ def _read_version(conn: Connection) -> tuple[int, str] | None:
         row = conn.execute(
             sa.select(_schema.version_info.c.schema_version, _schema.version_info.c.database_uuid)
         ).first()
-    except sa.exc.DBAPIError:
-        return None
+    except sa.exc.DBAPIError as e:
+        if _is_missing_table(e):
+            return None
+        raise  # e.g. a lost connection: retried by the caller
     if row is None:
         return None
     return int(row[0]), str(row[1])
+
+
+def _is_missing_table(error: sa.exc.DBAPIError) -> bool:
+    if error.connection_invalidated:
+        return False
+    if getattr(error.orig, "sqlstate", None) == "42P01":  # PostgreSQL: undefined table
+        return True
+    return "no such table" in str(error.orig)
 
 
 def open_database(database: Database, skip_compatibility_check: bool) -> str:

@@ -12,6 +12,11 @@ made timezone-aware when read. Attribute values are JSON text; nothing is pickle
 other than the one that created or started it (e.g. another worker failing a stale trial).
 The owner compares it when it finishes the trial: unchanged means the record it kept of its
 own writes is exactly what the database holds, so it is cached without being read back.
+
+``trials.client_token`` is a random number chosen by the worker whose statement created the
+trial or moved it to RUNNING. When the connection is lost while that statement commits, the
+worker cannot know whether it took effect; after reconnecting it looks for its token instead
+of creating (or taking) a second trial.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ import math
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 3
-HEAD_REVISION = "0003_trial_foreign_writes"
+SCHEMA_VERSION = 4
+HEAD_REVISION = "0004_trial_client_token"
 
 MAX_NAME_LENGTH = 512
 
@@ -95,6 +100,7 @@ trials = sa.Table(
     sa.Column("datetime_start", sa.DateTime, nullable=True),
     sa.Column("datetime_complete", sa.DateTime, nullable=True),
     sa.Column("foreign_writes", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("client_token", sa.BigInteger, nullable=True),
     sa.UniqueConstraint("study_id", "number", name="uq_trials_study_id_number"),
     sa.Index("ix_trials_study_id_state", "study_id", "state", "number"),
     sqlite_autoincrement=True,

@@ -182,9 +182,18 @@ class Statements:
                 state=bp("state"),
                 datetime_start=bp("datetime_start"),
                 datetime_complete=bp("datetime_complete"),
+                client_token=bp("client_token"),
             )
             .returning(s.trials.c.trial_id)
         )
+        # After a lost connection: the trial this client's own statement created or started.
+        self.trial_by_token = sa.select(
+            s.trials.c.trial_id, s.trials.c.number, s.trials.c.state
+        ).where(
+            s.trials.c.study_id == bp("study_id", sa.Integer),
+            s.trials.c.client_token == bp("client_token", sa.BigInteger),
+        )
+        self.running_by_token = self.trial_by_token.where(s.trials.c.state == RUNNING)
         self.waiting_exists = sa.select(
             sa.exists().where(
                 s.trials.c.study_id == bp("study_id", sa.Integer), s.trials.c.state == WAITING
@@ -206,12 +215,13 @@ class Statements:
             created = (
                 sa.insert(s.trials)
                 .from_select(
-                    ["study_id", "number", "state", "datetime_start"],
+                    ["study_id", "number", "state", "datetime_start", "client_token"],
                     sa.select(
                         counter.c.study_id,
                         counter.c.number,
                         sa.literal_column(str(RUNNING), sa.SmallInteger),
                         bp("datetime_start", sa.DateTime),
+                        bp("client_token", sa.BigInteger),
                     ),
                 )
                 .returning(s.trials.c.trial_id, s.trials.c.number, s.trials.c.study_id)
@@ -309,6 +319,7 @@ class Statements:
             .values(
                 state=RUNNING,
                 datetime_start=bp("datetime_start", sa.DateTime),
+                client_token=bp("client_token", sa.BigInteger),
             )
         )
         self.requeue_trial = (
@@ -333,11 +344,21 @@ class Statements:
         self.pop_waiting_trial = (
             sa.update(s.trials)
             .where(s.trials.c.trial_id == waiting.scalar_subquery(), s.trials.c.state == WAITING)
-            .values(state=RUNNING, datetime_start=bp("datetime_start", sa.DateTime))
+            .values(
+                state=RUNNING,
+                datetime_start=bp("datetime_start", sa.DateTime),
+                client_token=bp("client_token", sa.BigInteger),
+            )
             .returning(s.trials.c.trial_id)
         )
+        # What explains a conditional write that matched no row, or shows it was this
+        # client's own write repeated (its token or completion time).
         self.trial_state = sa.select(
-            s.trials.c.study_id, s.trials.c.number, s.trials.c.state
+            s.trials.c.study_id,
+            s.trials.c.number,
+            s.trials.c.state,
+            s.trials.c.client_token,
+            s.trials.c.datetime_complete,
         ).where(s.trials.c.trial_id == bp("trial_id"))
         self.study_counter = sa.select(s.studies.c.next_trial_number).where(
             s.studies.c.study_id == bp("study_id")

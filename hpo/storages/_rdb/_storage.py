@@ -18,7 +18,13 @@ from hpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from hpo.storages._heartbeat import BaseHeartbeat, FailedTrialCallback
 from hpo.storages._rdb import _schema as s
 from hpo.storages._rdb._cache import DatabaseCache, get_database_cache
-from hpo.storages._rdb._engine import Database, get_database, parse_url
+from hpo.storages._rdb._engine import (
+    DEFAULT_CONNECTION_RETRY_TIMEOUT,
+    Database,
+    check_connection_retry_timeout,
+    get_database,
+    parse_url,
+)
 from hpo.storages._rdb._migrations import open_database
 from hpo.storages._rdb._owned import OwnedTrials
 from hpo.storages._rdb._reads import TrialReads
@@ -61,14 +67,20 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
     failed_trial_callback:
         Called with ``(study, trial)`` for each trial failed for a stale heartbeat, e.g.
         :class:`~hpo.storages.RetryFailedTrialCallback`.
+    connection_retry_timeout:
+        Seconds for which an operation keeps retrying when the database cannot be reached
+        (a PostgreSQL server restarting, refusing connections or ending sessions), with
+        exponential backoff; then it raises :class:`~hpo.exceptions.StorageInternalError`.
+        ``0`` gives up at the first failure.
 
     Raises
     ------
     TypeError
-        If ``url`` is not a string.
+        If ``url`` is not a string or ``connection_retry_timeout`` is not a number.
     ValueError
         For a malformed URL, an unknown database or driver, a SQLite file in a directory that
-        does not exist, or a heartbeat setting that is not positive.
+        does not exist, a heartbeat setting that is not positive, or a negative or infinite
+        ``connection_retry_timeout``.
     StorageVersionError
         If the database was written by an older or a newer hpo, or is not an hpo database.
     StorageInternalError
@@ -90,7 +102,9 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
         heartbeat_interval: int | None = None,
         grace_period: int | None = None,
         failed_trial_callback: FailedTrialCallback | None = None,
+        connection_retry_timeout: float = DEFAULT_CONNECTION_RETRY_TIMEOUT,
     ) -> None:
+        timeout = check_connection_retry_timeout(connection_retry_timeout)
         _check_positive("heartbeat_interval", heartbeat_interval)
         _check_positive("grace_period", grace_period)
         if grace_period is not None and heartbeat_interval is None:
@@ -101,7 +115,8 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
         self.heartbeat_interval = heartbeat_interval
         self.grace_period = grace_period
         self.failed_trial_callback = failed_trial_callback
-        self._db: Database = get_database(parse_url(url), self.engine_kwargs)
+        self.connection_retry_timeout = timeout
+        self._db: Database = get_database(parse_url(url), self.engine_kwargs, timeout)
         self._sql = statements_for(self._db.dialect)
         self._database_uuid = open_database(self._db, skip_compatibility_check)
         self._cache: DatabaseCache = get_database_cache(self._database_uuid)
@@ -116,6 +131,7 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
             "heartbeat_interval": self.heartbeat_interval,
             "grace_period": self.grace_period,
             "failed_trial_callback": self.failed_trial_callback,
+            "connection_retry_timeout": self.connection_retry_timeout,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -126,6 +142,9 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
             heartbeat_interval=state["heartbeat_interval"],
             grace_period=state["grace_period"],
             failed_trial_callback=state["failed_trial_callback"],
+            connection_retry_timeout=state.get(
+                "connection_retry_timeout", DEFAULT_CONNECTION_RETRY_TIMEOUT
+            ),
         )
 
     # -- studies ---------------------------------------------------------------------------
@@ -167,7 +186,11 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
         return self._db.write(create)
 
     def delete_study(self, study_id: int) -> None:
+        attempts = 0
+
         def delete(conn: Connection) -> None:
+            nonlocal attempts
+            attempts += 1
             trial_ids = sa.select(s.trials.c.trial_id).where(s.trials.c.study_id == study_id)
             # Children first: the foreign keys' ON DELETE CASCADE would do it too, but only
             # where the backend enforces them.
@@ -189,7 +212,8 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
             ):
                 conn.execute(sa.delete(table).where(table.c.study_id == study_id))
             deleted = conn.execute(sa.delete(s.studies).where(s.studies.c.study_id == study_id))
-            if deleted.rowcount == 0:
+            # A repeated attempt finding nothing: the first one's commit was lost, not its work.
+            if deleted.rowcount == 0 and attempts == 1:
                 raise KeyError(f"No study with id {study_id}.")
 
         self._db.write(delete)
@@ -198,8 +222,10 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
     def _set_study_attr(self, table: sa.Table, study_id: int, key: str, value: Any) -> None:
         params = {"study_id": study_id, "key": key, "value_json": attr_to_json(key, value)}
         statement = self._sql.upsert_study_attr[table.name]
-        result = self._db.read(lambda conn: conn.execute(statement, args(params)))
-        if result.rowcount == 0:
+        bound = args(params)
+        # One conditional upsert: its own transaction, safe to repeat.
+        written = self._db.fast(lambda raw: raw.execute(statement, bound).rowcount)
+        if written == 0:
             raise KeyError(f"No study with id {study_id}.")
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:

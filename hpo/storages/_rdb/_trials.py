@@ -9,14 +9,21 @@ A trial's life costs one round trip per write and no reads: creating and finishi
 whether the study has waiting trials (so the next ``_pop_waiting_trial`` usually needs no
 query), and the record of a trial this storage object ran is cached when it finishes (see
 ``_owned``), so reading it back costs nothing.
+
+Every write is safe to run again after a lost connection, which may have taken the commit
+with it: parameters, values and attributes are upserts of the same row; a finish that finds
+the trial finished with its own state and completion time (to the microsecond) succeeded the
+first time; and a trial created or taken from the queue carries a random client token, by
+which a repeated call finds it instead of creating or taking a second one.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -41,6 +48,11 @@ _UTC = datetime.timezone.utc
 def utcnow_naive() -> datetime.datetime:
     """The current UTC time without tzinfo, as stored in the database."""
     return datetime.datetime.now(_UTC).replace(tzinfo=None)
+
+
+def new_client_token() -> int:
+    """A random positive 63-bit number that identifies one statement of this client."""
+    return int.from_bytes(os.urandom(8), "big") >> 1
 
 
 def attr_to_json(key: str, value: Any) -> str:
@@ -75,7 +87,7 @@ class TrialOperations:
     _owned: OwnedTrials
 
     # -- errors ----------------------------------------------------------------------------
-    def _raise_not_updatable(self, raw: Raw, trial_id: int) -> None:
+    def _raise_not_updatable(self, raw: Raw, trial_id: int) -> NoReturn:
         """Raise the error that explains why a conditional write to a trial matched no row."""
         row = raw.execute(self._sql.trial_state, args({"trial_id": trial_id})).fetchone()
         if row is None:
@@ -98,9 +110,18 @@ class TrialOperations:
             return self._create_from_template(study_id, template_trial)
         start = utcnow_naive()
         sql = self._sql
-        params = args({"study_id": study_id, "datetime_start": start})
+        token = new_client_token()
+        params = args({"study_id": study_id, "datetime_start": start, "client_token": token})
+        attempts = 0
 
         def create(raw: Raw) -> tuple[int, int, bool]:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                # The connection may have been lost after the first attempt committed.
+                found = raw.execute(sql.running_by_token, params).fetchone()
+                if found is not None:
+                    return int(found[0]), int(found[1]), True
             if sql.create_running_trial is not None:
                 row = raw.execute(sql.create_running_trial, params).fetchone()
                 if row is None:
@@ -119,6 +140,7 @@ class TrialOperations:
                         "state": RUNNING,
                         "datetime_start": start,
                         "datetime_complete": None,
+                        "client_token": token,
                     }
                 ),
             ).fetchone()
@@ -146,9 +168,20 @@ class TrialOperations:
             params.append((name, internal, dist, distribution_to_json(dist)))
         sql = self._sql
         learned: dict[tuple[int, str], BaseDistribution] = {}
+        token = new_client_token()
+        attempts = 0
 
         def create(conn: Connection) -> tuple[int, int]:
+            nonlocal attempts
+            attempts += 1
             learned.clear()
+            if attempts > 1:
+                # The connection may have been lost after the first attempt committed.
+                found = conn.execute(
+                    sql.trial_by_token, args({"study_id": study_id, "client_token": token})
+                ).first()
+                if found is not None:
+                    return int(found[0]), int(found[1])
             for name, _, dist, dist_json in params:
                 self._check_anchor(conn, study_id, name, dist, dist_json, learned)
             counter = conn.execute(sql.bump_counter, args({"study_id": study_id})).scalar()
@@ -165,6 +198,7 @@ class TrialOperations:
                             "state": int(record.state),
                             "datetime_start": _queries.to_naive_utc(record.datetime_start),
                             "datetime_complete": _queries.to_naive_utc(record.datetime_complete),
+                            "client_token": token,
                         }
                     ),
                 ).scalar_one()
@@ -438,7 +472,10 @@ class TrialOperations:
         sql = self._sql
         now = utcnow_naive()
         if state == TrialState.RUNNING:
-            start_params = args({"trial_id": trial_id, "datetime_start": now})
+            token = new_client_token()
+            start_params = args(
+                {"trial_id": trial_id, "datetime_start": now, "client_token": token}
+            )
 
             def start(raw: Raw) -> bool:
                 if raw.execute(sql.start_waiting_trial, start_params).rowcount == 1:
@@ -448,7 +485,9 @@ class TrialOperations:
                 row = raw.execute(sql.trial_state, args({"trial_id": trial_id})).fetchone()
                 if row is None or TrialState(row[2]).is_finished():
                     self._raise_not_updatable(raw, trial_id)
-                return False  # RUNNING already: another worker took it
+                # RUNNING already: by this very call if its first attempt's commit was lost,
+                # else another worker took it.
+                return row[3] == token
 
             return self._db.fast(start, write=floats is not None)
         if state == TrialState.WAITING:
@@ -517,7 +556,7 @@ class TrialOperations:
             def finish_in_one(raw: Raw) -> tuple[int, int, bool]:
                 row = raw.execute(statement, bound).fetchone()
                 if row is None:
-                    self._raise_not_updatable(raw, trial_id)
+                    return self._finished_before(raw, trial_id, state, now)
                 return int(row[0]), int(row[1]), bool(row[2])
 
             study_id, foreign_writes, waiting = self._db.fast(finish_in_one)
@@ -528,7 +567,7 @@ class TrialOperations:
                 # A conditional UPDATE: of racing workers, exactly one finishes the trial.
                 rows = raw.execute(sql.finish_trial, bound).fetchall()
                 if not rows:
-                    self._raise_not_updatable(raw, trial_id)
+                    return self._finished_before(raw, trial_id, state, now)
                 if floats:
                     self._write_values(raw, trial_id, floats)
                 found = raw.execute(sql.waiting_exists, args({"study_id": rows[0][0]}))
@@ -537,6 +576,24 @@ class TrialOperations:
             study_id, foreign_writes, waiting = self._db.fast(finish, write=bool(floats))
         self._cache.note_waiting(study_id, waiting)
         return study_id, foreign_writes
+
+    def _finished_before(
+        self, raw: Raw, trial_id: int, state: TrialState, now: datetime.datetime
+    ) -> tuple[int, int, bool]:
+        """Explain a finish that matched no row, unless it is this very finish repeated.
+
+        A finish whose commit was lost with the connection is run again; the trial then has
+        this finish's state and completion time (the values were written in the same
+        transaction). The record is then read back (``foreign_writes`` -1 never matches).
+        """
+        row = raw.execute(self._sql.trial_state, args({"trial_id": trial_id})).fetchone()
+        if (
+            row is not None
+            and row[2] == int(state)
+            and _queries.utc(row[4]) == now.replace(tzinfo=_UTC)
+        ):
+            return int(row[0]), -1, True
+        self._raise_not_updatable(raw, trial_id)
 
     def _write_values(self, raw: Raw, trial_id: int, floats: list[float]) -> None:
         rows = []
@@ -557,9 +614,20 @@ class TrialOperations:
     def _pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
         if not self._cache.may_have_waiting(study_id):
             return None
-        params = args({"study_id": study_id, "datetime_start": utcnow_naive()})
+        token = new_client_token()
+        params = args(
+            {"study_id": study_id, "datetime_start": utcnow_naive(), "client_token": token}
+        )
+        attempts = 0
 
         def pop(raw: Raw) -> tuple[FrozenTrial, int, int] | None:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                # The connection may have been lost after the first attempt committed.
+                found = raw.execute(self._sql.running_by_token, params).fetchone()
+                if found is not None:
+                    return _queries.load_one(raw, int(found[0]))
             taken = raw.execute(self._sql.pop_waiting_trial, params).fetchall()
             if not taken:
                 return None
