@@ -28,6 +28,7 @@ import abc
 from collections.abc import Container, Sequence
 from typing import Any
 
+from hpo._best_trial import check_best_trial, find_best_trial
 from hpo._frozen_study import FrozenStudy
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution
@@ -222,25 +223,21 @@ class BaseStorage(abc.ABC):
         return len(self.get_all_trials(study_id, deepcopy=False, states=state))
 
     def get_best_trial(self, study_id: int) -> FrozenTrial:
-        """Return the best COMPLETE trial of a single-objective study.
+        """Return the best trial of a single-objective study (see :mod:`hpo._best_trial`).
+
+        Among COMPLETE and feasible trials the best value wins, the earliest trial a tie.
 
         Raises
         ------
         ValueError
-            If there is no completed trial, or the study has several objectives.
+            If there is no such trial, or the study has several objectives.
         """
         directions = self.get_study_directions(study_id)
-        if len(directions) > 1:
-            raise ValueError("A multi-objective study has no single best trial; use best_trials.")
-        trials = self.get_all_trials(study_id, deepcopy=False, states=(TrialState.COMPLETE,))
-        if not trials:
-            raise ValueError("No trial is completed yet, so there is no best trial.")
-        values = [t._values[0] for t in trials]  # type: ignore[index]
-        if directions[0] == StudyDirection.MAXIMIZE:
-            best = max(range(len(trials)), key=values.__getitem__)
-        else:
-            best = min(range(len(trials)), key=values.__getitem__)
-        return trials[best]._copy(deep=True)
+        best = None
+        if len(directions) == 1:
+            trials = self.get_all_trials(study_id, deepcopy=False, states=(TrialState.COMPLETE,))
+            best = find_best_trial(trials, directions[0])
+        return check_best_trial(best, directions)._copy(deep=True)
 
     def get_trial_params(self, trial_id: int) -> dict[str, Any]:
         """Return a trial's parameters in external representation."""

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Container
 from typing import Any
 
+from hpo._best_trial import check_best_trial, is_better
 from hpo._frozen_study import FrozenStudy
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution, check_distribution_compatibility
@@ -60,34 +61,23 @@ class StudyRecord:
             check_distribution_compatibility(known, distribution)
 
     def update_best(self, trial: FrozenTrial) -> None:
-        """Take a newly COMPLETE trial into account for the best trial."""
-        if len(self.directions) != 1 or not trial._values:
+        """Take a newly finished trial into account for the best trial."""
+        if len(self.directions) != 1:
             return
-        if self.best_number is None:
-            self.best_number = trial.number
-            return
-        best_value = self.trials[self.best_number]._values[0]  # type: ignore[index]
-        value = trial._values[0]
-        if self.directions[0] == StudyDirection.MAXIMIZE:
-            better = value > best_value
-        else:
-            better = value < best_value
-        if better:
+        best = None if self.best_number is None else self.trials[self.best_number]
+        if is_better(trial, best, self.directions[0]):
             self.best_number = trial.number
 
     def best_trial(self) -> FrozenTrial:
-        """Return a copy of the best COMPLETE trial.
+        """Return a copy of the best trial (see :mod:`hpo._best_trial`).
 
         Raises
         ------
         ValueError
-            If the study has several objectives or no completed trial.
+            If the study has several objectives or no feasible COMPLETE trial.
         """
-        if len(self.directions) > 1:
-            raise ValueError("A multi-objective study has no single best trial; use best_trials.")
-        if self.best_number is None:
-            raise ValueError("No trial is completed yet, so there is no best trial.")
-        return self.trials[self.best_number]._copy(deep=True)
+        best = None if self.best_number is None else self.trials[self.best_number]
+        return check_best_trial(best, self.directions)._copy(deep=True)
 
     def select(self, deepcopy: bool, states: Container[TrialState] | None) -> list[FrozenTrial]:
         """Return the trials in ``states`` (all when ``None``), copied when ``deepcopy``."""

@@ -258,7 +258,16 @@ def _log_finished(study: Study, frozen: FrozenTrial, error: BaseException | None
             frozen.params,
         )
         return
-    best = study._storage.get_best_trial(study._study_id)
+    try:
+        best = study._storage.get_best_trial(study._study_id)
+    except ValueError:  # no feasible trial yet
+        _logger.info(
+            "Trial %d finished with value: %s and parameters: %s.",
+            frozen.number,
+            frozen.value,
+            frozen.params,
+        )
+        return
     _logger.info(
         "Trial %d finished with value: %s and parameters: %s. Best is trial %d with value: %s.",
         frozen.number,

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hpo import logging
+from hpo._best_trial import is_feasible
+from hpo._keys import FIXED_PARAMS_KEY, METRIC_NAMES_KEY
 from hpo._pareto import is_pareto_front
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution
@@ -17,7 +19,6 @@ from hpo.samplers import BaseSampler
 from hpo.storages import BaseStorage, get_storage
 from hpo.study import _tell
 from hpo.trial import FrozenTrial, Trial, TrialState, create_trial
-from hpo.trial._trial import FIXED_PARAMS_KEY
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 _logger = logging.get_logger(__name__)
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
-METRIC_NAMES_KEY = "study:metric_names"
-CONSTRAINTS_KEY = "constraints"
 
 
 def default_sampler() -> BaseSampler:
@@ -138,7 +137,9 @@ class Study:
 
     @property
     def best_trial(self) -> FrozenTrial:
-        """The best COMPLETE trial (among feasible ones when constraints are recorded).
+        """The best trial: among COMPLETE and feasible trials (those whose recorded constraints
+        are all ``<= 0``, or that have none), the one with the best value; of equal values,
+        the earliest (see :mod:`hpo._best_trial`).
 
         Raises
         ------
@@ -151,18 +152,7 @@ class Study:
             raise RuntimeError(
                 "best_trial is not available for a multi-objective study; use best_trials."
             )
-        best = self._storage.get_best_trial(self._study_id)
-        if CONSTRAINTS_KEY not in best.system_attrs:
-            return best
-        feasible = [
-            t
-            for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-            if _is_feasible(t)
-        ]
-        if not feasible:
-            raise ValueError("No feasible trial is completed yet, so there is no best trial.")
-        pick = max if self.direction == StudyDirection.MAXIMIZE else min
-        return pick(feasible, key=lambda t: t._values[0])._copy(deep=True)  # type: ignore[index]
+        return self._storage.get_best_trial(self._study_id)
 
     @property
     def best_value(self) -> float:
@@ -182,7 +172,7 @@ class Study:
         trials = [
             t
             for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-            if _is_feasible(t)
+            if is_feasible(t)
         ]
         if not trials:
             return []
@@ -495,8 +485,3 @@ class Study:
 
     def __repr__(self) -> str:
         return f"Study(study_name={self.study_name!r}, directions={self._directions!r})"
-
-
-def _is_feasible(trial: FrozenTrial) -> bool:
-    constraints = trial.system_attrs.get(CONSTRAINTS_KEY)
-    return constraints is None or all(c <= 0.0 for c in constraints)

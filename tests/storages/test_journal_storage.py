@@ -507,7 +507,7 @@ def test_finished_trial_changes_are_refused_before_writing(path: str) -> None:
 def test_best_trial_errors(path: str) -> None:
     storage = _open(path)
     single = storage.create_new_study(MIN, "single")
-    with pytest.raises(ValueError, match="No trial is completed"):
+    with pytest.raises(ValueError, match="No feasible trial is completed"):
         storage.get_best_trial(single)
     multi = storage.create_new_study(MIN * 2, "multi")
     with pytest.raises(ValueError, match="multi-objective"):

@@ -12,6 +12,7 @@ import threading
 
 import pytest
 
+import hpo
 from hpo._study_direction import StudyDirection
 from hpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from hpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
@@ -336,6 +337,93 @@ def test_best_trial(storage: BaseStorage, direction: StudyDirection) -> None:
     storage.set_trial_state_values(failed, TrialState.FAIL)
     best = storage.get_best_trial(study_id)
     assert best.value == (-1.0 if direction == StudyDirection.MINIMIZE else 7.0)
+
+
+def _best_numbers_after_each_tell(
+    storage: BaseStorage, direction: str, steps: list[tuple[int, float | None, str]]
+) -> list[int | None]:
+    """Ask six trials, then finish them as ``steps`` say (trial number, value, how); return
+    the best trial's number after each step (``None`` while there is none)."""
+    study = hpo.create_study(storage=storage, direction=direction, study_name="ties")
+    trials = [study.ask() for _ in range(6)]
+    seen: list[int | None] = []
+    for number, value, how in steps:
+        trial = trials[number]
+        if how == "infeasible":
+            trial.set_system_attr("constraints", [0.5, -1.0])
+        elif how == "feasible":
+            trial.set_system_attr("constraints", [0.0, -1.0])
+        if how == "pruned":
+            assert value is not None
+            trial.report(value, 0)  # a PRUNED trial keeps its last value: never the best
+            study.tell(trial, state=TrialState.PRUNED)
+        elif how == "fail":
+            study.tell(trial, state=TrialState.FAIL)
+        else:
+            study.tell(trial, value)
+        try:
+            best = storage.get_best_trial(study._study_id)
+        except ValueError:
+            seen.append(None)
+            continue
+        assert study.best_trial.number == best.number
+        seen.append(best.number)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("direction", "steps", "expected"),
+    [
+        (
+            "minimize",
+            # trials finish out of number order; ties go to the lower number
+            [
+                (1, 1.0, ""),
+                (0, 1.0, ""),
+                (5, -7.0, "pruned"),
+                (3, -math.inf, ""),
+                (2, -math.inf, ""),
+                (4, math.inf, ""),
+            ],
+            [1, 0, 0, 3, 2, 2],
+        ),
+        (
+            "maximize",
+            [
+                (2, math.inf, ""),
+                (1, 5.0, ""),
+                (3, 9.0, "fail"),
+                (0, math.inf, ""),
+                (4, -math.inf, ""),
+                (5, math.inf, ""),
+            ],
+            [2, 2, 2, 0, 0, 0],
+        ),
+        (
+            "minimize",
+            # an infeasible trial is never the best, however good its value
+            [
+                (4, -10.0, "infeasible"),
+                (3, 3.0, "feasible"),
+                (2, 3.0, ""),
+                (1, -math.inf, "infeasible"),
+                (0, 3.0, "feasible"),
+            ],
+            [None, 3, 2, 2, 0],
+        ),
+    ],
+)
+def test_best_trial_rule_is_the_same_on_every_backend(
+    storage_factory: StorageFactory,
+    direction: str,
+    steps: list[tuple[int, float | None, str]],
+    expected: list[int | None],
+) -> None:
+    storage = storage_factory()
+    assert _best_numbers_after_each_tell(storage, direction, steps) == expected
+    # A storage object that read nothing yet agrees.
+    study_id = storage.get_study_id_from_name("ties")
+    assert storage_factory().get_best_trial(study_id).number == expected[-1]
 
 
 def test_best_trial_refused_for_multi_objective(storage: BaseStorage) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 
 import hpo
 from hpo.distributions import FloatDistribution
-from hpo.samplers import RandomSampler
+from hpo.samplers import RandomSampler, TPESampler
 from hpo.study import Study
 from hpo.trial import TrialState, create_trial
 
@@ -76,6 +77,35 @@ def test_no_complete_trial_raises_value_error(attr: str) -> None:
     study.ask()
     with pytest.raises(ValueError):
         getattr(study, attr)
+
+
+def test_ties_go_to_the_earliest_trial_whatever_finished_first() -> None:
+    study = hpo.create_study(sampler=RandomSampler(seed=0))
+    first, second = study.ask(), study.ask()
+    study.tell(second, 1.0)
+    study.tell(first, 1.0)
+    assert study.best_trial.number == 0
+
+
+def test_infeasible_trials_are_never_best_and_optimize_logs_them(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    infeasible_first = TPESampler(seed=0, constraints_func=lambda t: [1.0 - t.number])
+    study = hpo.create_study(sampler=infeasible_first)
+    hpo.logging.set_verbosity(hpo.logging.INFO)
+    try:
+        with caplog.at_level(logging.INFO):
+            study.optimize(lambda t: -float(t.number), n_trials=1)
+            with pytest.raises(ValueError, match="feasible"):
+                study.best_trial  # noqa: B018
+            study.optimize(lambda t: 10.0, n_trials=1)
+    finally:
+        hpo.logging.set_verbosity(hpo.logging.WARNING)
+    assert study.best_trial.number == 1
+    assert study.trials[1].system_attrs["constraints"] == [0.0]
+    messages = [r.getMessage() for r in caplog.records]
+    assert "Trial 0 finished with value: -0.0 and parameters: {}." in messages
+    assert any(m.startswith("Trial 1 finished") and "Best is trial 1" in m for m in messages)
 
 
 @pytest.mark.parametrize("attr", ["best_trial", "best_value", "best_params"])

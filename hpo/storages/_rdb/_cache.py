@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterable
 
+from hpo._best_trial import is_better
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution
 from hpo.trial import FrozenTrial, TrialState
@@ -72,18 +73,7 @@ class StudyCache:
     def _count_finished(self, trial: FrozenTrial) -> None:
         state = trial.state
         self.finished_counts[state] = self.finished_counts.get(state, 0) + 1
-        if state != TrialState.COMPLETE or len(self.directions) != 1 or trial._values is None:
-            return
-        best = self.best
-        if best is None:
-            self.best = trial
-            return
-        value, best_value = trial._values[0], best._values[0]  # type: ignore[index]
-        if self.directions[0] == StudyDirection.MAXIMIZE:
-            better = value > best_value
-        else:
-            better = value < best_value
-        if better or (value == best_value and trial.number < best.number):
+        if len(self.directions) == 1 and is_better(trial, self.best, self.directions[0]):
             self.best = trial
 
     def count(self, states: tuple[TrialState, ...] | None) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from hpo._best_trial import check_best_trial
 from hpo.storages._rdb import _queries
 from hpo.storages._rdb import _schema as s
 from hpo.storages._rdb._cache import DatabaseCache, StudyCache
@@ -97,14 +98,13 @@ class TrialReads:
             return cache.count(None if states is None else tuple(states))
 
     def get_best_trial(self, study_id: int) -> FrozenTrial:
-        if len(self.get_study_directions(study_id)) > 1:
-            raise ValueError("A multi-objective study has no single best trial; use best_trials.")
-        cache = self._sync(study_id)
-        with cache.lock:
-            best = cache.best
-        if best is None:
-            raise ValueError("No trial is completed yet, so there is no best trial.")
-        return best._copy(deep=True)
+        directions = self.get_study_directions(study_id)
+        best = None
+        if len(directions) == 1:
+            cache = self._sync(study_id)
+            with cache.lock:
+                best = cache.best
+        return check_best_trial(best, directions)._copy(deep=True)
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         cache = self._cache.studies.get(study_id)
