@@ -1,10 +1,14 @@
 """Heartbeats: detect trials whose worker died, fail them, and optionally retry them.
 
-A storage that supports heartbeats implements :class:`BaseHeartbeat`. While an objective runs,
-``Study.optimize`` records a heartbeat every ``heartbeat_interval`` seconds from a background
-thread. A RUNNING trial whose last heartbeat is older than the grace period is *stale*; the
-next worker that calls :func:`fail_stale_trials` marks it FAIL and runs the storage's
-``failed_trial_callback`` (for example :class:`RetryFailedTrialCallback`).
+A storage that supports heartbeats implements :class:`BaseHeartbeat`. It records a trial's
+first heartbeat when the trial becomes RUNNING (created, taken from the queue or started), in
+the same transaction; while an objective runs, ``Study.optimize`` records one every
+``heartbeat_interval`` seconds from a background thread. A RUNNING trial whose last
+heartbeat is older than the grace period is *stale*; the next worker that calls
+:func:`fail_stale_trials` marks it FAIL and runs the storage's ``failed_trial_callback`` (for
+example :class:`RetryFailedTrialCallback`). A trial started by ``Study.ask`` outside
+``optimize`` gets no beats after the first: keep it alive with ``record_heartbeat`` or a
+:class:`HeartbeatThread`, or it is failed once the grace period has passed.
 """
 
 from __future__ import annotations
@@ -29,7 +33,11 @@ FailedTrialCallback = Callable[["Study", FrozenTrial], None]
 
 
 class BaseHeartbeat(abc.ABC):
-    """The heartbeat interface a storage implements in addition to ``BaseStorage``."""
+    """The heartbeat interface a storage implements in addition to ``BaseStorage``.
+
+    With heartbeats on, the storage gives every trial its first heartbeat when it becomes
+    RUNNING, so that a trial whose worker dies before any other beat still turns stale.
+    """
 
     @abc.abstractmethod
     def record_heartbeat(self, trial_id: int) -> None:
@@ -77,7 +85,7 @@ class HeartbeatThread:
         interval = storage.get_heartbeat_interval()
         if interval is None:
             return self
-        storage.record_heartbeat(self._trial_id)
+        # The storage recorded the first beat when the trial became RUNNING.
         self._thread = threading.Thread(
             target=self._beat, args=(storage, float(interval)), daemon=True
         )

@@ -1,20 +1,27 @@
-"""Heartbeats: a worker killed mid-trial has its trial failed and retried by another."""
+"""Heartbeats: a worker killed mid-trial has its trial failed and retried by another.
+
+Staleness is judged with a clock set on the storage (``storage._clock``), not by sleeping.
+"""
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import os
 import signal
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 import hpo
 from hpo._study_direction import StudyDirection
 from hpo.storages import RDBStorage, RetryFailedTrialCallback, fail_stale_trials
-from hpo.trial import TrialState
+from hpo.storages._rdb import _schema as s
+from hpo.trial import TrialState, create_trial
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -24,31 +31,94 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_database_url"))
 
 
-def test_stale_trials_are_those_without_recent_heartbeat(url: str) -> None:
-    storage = RDBStorage(url, heartbeat_interval=1, grace_period=1)
-    study_id = storage.create_new_study([StudyDirection.MINIMIZE], "stale")
-    silent = storage.create_new_trial(study_id)
-    alive = storage.create_new_trial(study_id)
-    finished = storage.create_new_trial(study_id)
-    never = storage.create_new_trial(study_id)  # no heartbeat recorded: not judged
-    for trial_id in (silent, alive, finished):
-        storage.record_heartbeat(trial_id)
-    storage.set_trial_state_values(finished, TrialState.COMPLETE, [1.0])
+def _later(seconds: float) -> Callable[[], datetime.datetime]:
+    """A clock stopped ``seconds`` from now."""
+    moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
+    return lambda: moment
+
+
+def _beats(url: str) -> dict[int, datetime.datetime]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(s.trial_heartbeats)).all()
+    finally:
+        engine.dispose()
+    return {int(trial_id): beat for trial_id, beat in rows}
+
+
+def _age_beat(url: str, trial_id: int, seconds: float) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            beat = conn.execute(
+                sa.select(s.trial_heartbeats.c.heartbeat).where(
+                    s.trial_heartbeats.c.trial_id == trial_id
+                )
+            ).scalar_one()
+            conn.execute(
+                s.trial_heartbeats.update()
+                .where(s.trial_heartbeats.c.trial_id == trial_id)
+                .values(heartbeat=beat - datetime.timedelta(seconds=seconds))
+            )
+    finally:
+        engine.dispose()
+
+
+def test_every_trial_gets_its_first_heartbeat_when_it_starts(url: str) -> None:
+    storage = RDBStorage(url, heartbeat_interval=1, grace_period=10)
+    study_id = storage.create_new_study([StudyDirection.MINIMIZE], "first-beat")
+    created = storage.create_new_trial(study_id)
+    queued = [
+        storage.create_new_trial(study_id, create_trial(state=TrialState.WAITING))
+        for _ in range(2)
+    ]
+    popped = storage._pop_waiting_trial(study_id)
+    assert popped is not None and popped._trial_id == queued[0]
+    assert storage.set_trial_state_values(queued[1], TrialState.RUNNING)
+    added = storage.create_new_trial(study_id, create_trial(state=TrialState.RUNNING))
+    waiting = storage.create_new_trial(study_id, create_trial(state=TrialState.WAITING))
+    running = [created, queued[0], queued[1], added]
+    assert sorted(_beats(url)) == sorted(running)
+    # Nothing is stale within the grace period; past it, every running trial is.
     assert storage._get_stale_trial_ids(study_id) == []
-    time.sleep(1.5)
+    storage._clock = _later(9)
+    assert storage._get_stale_trial_ids(study_id) == []
+    storage._clock = _later(11)
+    assert storage._get_stale_trial_ids(study_id) == running
+    assert waiting not in storage._get_stale_trial_ids(study_id)
+
+
+def test_without_heartbeats_no_beat_is_written(url: str) -> None:
+    storage = RDBStorage(url)
+    study_id = storage.create_new_study([StudyDirection.MINIMIZE], "no-beat")
+    storage.create_new_trial(study_id)
+    storage.create_new_trial(study_id, create_trial(state=TrialState.WAITING))
+    assert storage._pop_waiting_trial(study_id) is not None
+    assert _beats(url) == {}
+    assert storage._get_stale_trial_ids(study_id) == []
+
+
+def test_stale_trials_are_those_without_recent_heartbeat(url: str) -> None:
+    storage = RDBStorage(url, heartbeat_interval=1, grace_period=10)
+    study_id = storage.create_new_study([StudyDirection.MINIMIZE], "stale")
+    silent, alive, finished = (storage.create_new_trial(study_id) for _ in range(3))
+    storage.set_trial_state_values(finished, TrialState.COMPLETE, [1.0])
+    for trial_id in (silent, finished):
+        _age_beat(url, trial_id, 30)
     storage.record_heartbeat(alive)
     assert storage._get_stale_trial_ids(study_id) == [silent]
-    assert never not in storage._get_stale_trial_ids(study_id)
+    storage._clock = _later(11)
+    assert storage._get_stale_trial_ids(study_id) == [silent, alive]
 
 
 def test_default_grace_period_is_twice_the_interval(url: str) -> None:
-    storage = RDBStorage(url, heartbeat_interval=1)
+    storage = RDBStorage(url, heartbeat_interval=5)
     study_id = storage.create_new_study([StudyDirection.MINIMIZE], "default-grace")
     trial_id = storage.create_new_trial(study_id)
-    storage.record_heartbeat(trial_id)
-    time.sleep(1.2)
+    storage._clock = _later(9)
     assert storage._get_stale_trial_ids(study_id) == []
-    time.sleep(1.2)
+    storage._clock = _later(11)
     assert storage._get_stale_trial_ids(study_id) == [trial_id]
 
 
@@ -62,8 +132,8 @@ def test_only_one_worker_fails_a_stale_trial(url: str) -> None:
     storages = [RDBStorage(url, heartbeat_interval=1, grace_period=1) for _ in range(2)]
     study = hpo.create_study(study_name="once", storage=storages[0])
     trial_id = storages[0].create_new_trial(study._study_id)
-    storages[0].record_heartbeat(trial_id)
-    time.sleep(1.5)
+    for storage in storages:
+        storage._clock = _later(5)
     other = hpo.load_study(study_name="once", storage=storages[1])
     failed = fail_stale_trials(study) + fail_stale_trials(other)
     assert failed == [0]
@@ -97,7 +167,6 @@ def test_killed_worker_trial_is_failed_and_retried(url: str, tmp_path: Path) -> 
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert marker.exists(), "the worker never started its trial"
-    time.sleep(1.2)  # at least one heartbeat from the background thread
     os.kill(process.pid, signal.SIGKILL)
     process.join(timeout=30)
     assert process.exitcode == -signal.SIGKILL
@@ -105,7 +174,7 @@ def test_killed_worker_trial_is_failed_and_retried(url: str, tmp_path: Path) -> 
     study = hpo.load_study(study_name="killed", storage=storage)
     killed = study.trials[0]
     assert killed.state == TrialState.RUNNING
-    time.sleep(2.5)  # past the grace period
+    storage._clock = _later(5)  # past the grace period
     study.optimize(lambda trial: trial.suggest_float("x", 0, 1), n_trials=3)
 
     trials = study.trials
@@ -116,3 +185,31 @@ def test_killed_worker_trial_is_failed_and_retried(url: str, tmp_path: Path) -> 
     assert len(retries) == 1
     assert retries[0].state == TrialState.COMPLETE
     assert retries[0].params == killed.params
+
+
+def _ask_and_die(url: str) -> None:
+    storage = RDBStorage(url, heartbeat_interval=1, grace_period=2)
+    study = hpo.load_study(study_name="died-after-ask", storage=storage)
+    study.ask()
+    os._exit(0)  # gone before any heartbeat thread or tell
+
+
+@pytest.mark.slow
+def test_trial_of_a_worker_that_died_right_after_ask_is_failed_and_retried(url: str) -> None:
+    storage = RDBStorage(
+        url,
+        heartbeat_interval=1,
+        grace_period=2,
+        failed_trial_callback=RetryFailedTrialCallback(max_retry=1),
+    )
+    study = hpo.create_study(study_name="died-after-ask", storage=storage)
+    process = multiprocessing.get_context("spawn").Process(target=_ask_and_die, args=(url,))
+    process.start()
+    process.join(timeout=120)
+    assert process.exitcode == 0
+    assert [t.state for t in study.trials] == [TrialState.RUNNING]
+    storage._clock = _later(5)
+    assert fail_stale_trials(study) == [0]
+    trials = study.trials
+    assert [t.state for t in trials] == [TrialState.FAIL, TrialState.WAITING]
+    assert RetryFailedTrialCallback.retried_trial_number(trials[1]) == 0

@@ -230,8 +230,16 @@ class Statements:
             self.create_running_trial: Any = sa.select(
                 created.c.trial_id, created.c.number, _waiting_in(created.c.study_id)
             )
+            # With heartbeats on, the same statement records the trial's first heartbeat.
+            first_beat = postgresql.insert(s.trial_heartbeats).from_select(
+                ["trial_id", "heartbeat"], sa.select(created.c.trial_id, self.now())
+            )
+            self.create_running_trial_beating: Any = self.create_running_trial.add_cte(
+                first_beat.cte("first_beat")
+            )
         else:
             self.create_running_trial = None
+            self.create_running_trial_beating = None
         finished = sa.and_(
             s.trials.c.trial_id == bp("trial_id", sa.Integer),
             s.trials.c.state.in_(UPDATABLE),

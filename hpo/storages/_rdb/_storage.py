@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from hpo.storages._rdb._engine import (
 )
 from hpo.storages._rdb._migrations import open_database
 from hpo.storages._rdb._owned import OwnedTrials
+from hpo.storages._rdb._queries import to_naive_utc
 from hpo.storages._rdb._reads import TrialReads
 from hpo.storages._rdb._statements import RUNNING, args, statements_for
 from hpo.storages._rdb._trials import TrialOperations, attr_to_json, utcnow_naive
@@ -121,6 +122,9 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
         self._database_uuid = open_database(self._db, skip_compatibility_check)
         self._cache: DatabaseCache = get_database_cache(self._database_uuid)
         self._owned = OwnedTrials()
+        # What time it is for staleness, as aware or naive UTC; None: the database's clock
+        # (PostgreSQL) or this machine's (SQLite). Tests set it instead of sleeping.
+        self._clock: Callable[[], datetime.datetime] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickled storages (e.g. sent to worker processes) reconnect on arrival.
@@ -336,8 +340,13 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
         if interval is None:
             return []
         grace = float(self.grace_period if self.grace_period is not None else 2 * interval)
-        if self._db.is_postgresql:
-            cutoff: Any = self._sql.now() - sa.literal_column("interval '1 second'") * grace
+        cutoff: Any
+        if self._clock is not None:
+            now = to_naive_utc(self._clock())
+            assert now is not None
+            cutoff = now - datetime.timedelta(seconds=grace)
+        elif self._db.is_postgresql:
+            cutoff = self._sql.now() - sa.literal_column("interval '1 second'") * grace
         else:
             cutoff = utcnow_naive() - datetime.timedelta(seconds=grace)
         statement = (

@@ -85,6 +85,16 @@ class TrialOperations:
     _sql: Statements
     _cache: DatabaseCache
     _owned: OwnedTrials
+    heartbeat_interval: int | None
+
+    def _first_beat(self, raw: Raw, trial_id: int, now: datetime.datetime) -> None:
+        """With heartbeats on, record the first heartbeat of a trial that became RUNNING.
+
+        It goes into the transaction that started the trial: a worker that dies before its
+        heartbeat thread starts leaves a trial that turns stale like any other.
+        """
+        if self.heartbeat_interval is not None:
+            raw.execute(self._sql.upsert_heartbeat, args({"trial_id": trial_id, "now": now}))
 
     # -- errors ----------------------------------------------------------------------------
     def _raise_not_updatable(self, raw: Raw, trial_id: int) -> NoReturn:
@@ -123,7 +133,12 @@ class TrialOperations:
                 if found is not None:
                     return int(found[0]), int(found[1]), True
             if sql.create_running_trial is not None:
-                row = raw.execute(sql.create_running_trial, params).fetchone()
+                statement = (
+                    sql.create_running_trial
+                    if self.heartbeat_interval is None
+                    else sql.create_running_trial_beating
+                )
+                row = raw.execute(statement, params).fetchone()
                 if row is None:
                     raise KeyError(f"No study with id {study_id}.")
                 return int(row[0]), int(row[1]), bool(row[2])
@@ -144,10 +159,11 @@ class TrialOperations:
                     }
                 ),
             ).fetchone()
+            self._first_beat(raw, int(inserted[0]), start)
             waiting = raw.execute(sql.waiting_exists, params).fetchone()
             return int(inserted[0]), number, bool(waiting[0])
 
-        # PostgreSQL: one atomic statement. SQLite: BEGIN IMMEDIATE and three statements.
+        # PostgreSQL: one atomic statement. SQLite: BEGIN IMMEDIATE and three (four) statements.
         trial_id, number, waiting = self._db.fast(create, write=sql.create_running_trial is None)
         self._cache.trial_study[trial_id] = study_id
         self._cache.note_waiting(study_id, waiting)
@@ -203,6 +219,10 @@ class TrialOperations:
                     ),
                 ).scalar_one()
             )
+            if record.state == TrialState.RUNNING and self.heartbeat_interval is not None:
+                conn.execute(
+                    sql.upsert_heartbeat, args({"trial_id": trial_id, "now": utcnow_naive()})
+                )
             if params:
                 conn.execute(
                     sa.insert(s.trial_params),
@@ -479,6 +499,7 @@ class TrialOperations:
 
             def start(raw: Raw) -> bool:
                 if raw.execute(sql.start_waiting_trial, start_params).rowcount == 1:
+                    self._first_beat(raw, trial_id, now)
                     if floats is not None:
                         self._write_values(raw, trial_id, floats)
                     return True
@@ -489,7 +510,9 @@ class TrialOperations:
                 # else another worker took it.
                 return row[3] == token
 
-            return self._db.fast(start, write=floats is not None)
+            return self._db.fast(
+                start, write=floats is not None or self.heartbeat_interval is not None
+            )
         if state == TrialState.WAITING:
             self._owned.drop(trial_id)  # back in the queue: whoever pops it owns it
 
@@ -615,9 +638,8 @@ class TrialOperations:
         if not self._cache.may_have_waiting(study_id):
             return None
         token = new_client_token()
-        params = args(
-            {"study_id": study_id, "datetime_start": utcnow_naive(), "client_token": token}
-        )
+        now = utcnow_naive()
+        params = args({"study_id": study_id, "datetime_start": now, "client_token": token})
         attempts = 0
 
         def pop(raw: Raw) -> tuple[FrozenTrial, int, int] | None:
@@ -631,6 +653,7 @@ class TrialOperations:
             taken = raw.execute(self._sql.pop_waiting_trial, params).fetchall()
             if not taken:
                 return None
+            self._first_beat(raw, int(taken[0][0]), now)
             # Read in the same transaction, which holds the trial's row: writes by others come
             # after it and are counted. A dropped connection before COMMIT pops nothing.
             return _queries.load_one(raw, int(taken[0][0]))
