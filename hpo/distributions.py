@@ -12,11 +12,15 @@ import abc
 import decimal
 import json
 import math
+import numbers
 import os
+import reprlib
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
+
+import numpy as np
 
 from hpo.exceptions import HpoWarning
 
@@ -111,13 +115,67 @@ def _warn_high_adjusted(low: float, high: float, step: float, new_high: float) -
     )
 
 
-def _number(dist: BaseDistribution, value: Any) -> float:
-    """Return ``value`` as the internal float of a numeric distribution."""
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+_short = reprlib.Repr()
+_short.maxlong = _short.maxstring = _short.maxother = 60
+
+
+def _check_real(arg: str, value: Any) -> float:
+    """Return ``value`` as a finite float, or raise naming ``arg``, its value and its type."""
+    if (value.__class__ is not float and value.__class__ is not int) and (
+        isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real)
+    ):
+        raise TypeError(f"{arg}={_short.repr(value)} ({_type_name(value)}) must be a real number.")
     try:
         number = float(value)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"{value!r} is not a number for {dist!r}.") from e
-    if math.isnan(number):
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{arg}={_short.repr(value)} must be a finite number.")
+    return number
+
+
+def _check_integer(arg: str, value: Any) -> int:
+    """Return ``value`` as an int within the range floats hold exactly, or raise naming it."""
+    number = _check_real(arg, value)
+    if number != int(number):
+        raise ValueError(f"{arg}={value!r} must be an integer for an int parameter.")
+    integer = int(value) if isinstance(value, numbers.Integral) else int(number)
+    if abs(integer) > _MAX_EXACT_INT:
+        raise ValueError(
+            f"{arg}={_short.repr(value)} is beyond +-2**53, where integers are no longer exact "
+            "as floats."
+        )
+    return integer
+
+
+def _check_log(log: Any) -> bool:
+    if log is True or log is False:
+        return log
+    if isinstance(log, np.bool_):
+        return bool(log)
+    raise TypeError(f"log={log!r} ({_type_name(log)}) must be True or False.")
+
+
+# Parameter values are kept as floats, which hold every integer up to 2**53 exactly.
+_MAX_EXACT_INT = 2**53
+
+
+def _number(dist: BaseDistribution, value: Any) -> float:
+    """Return ``value`` as the internal float of a numeric distribution."""
+    if isinstance(value, float):
+        number = float(value)
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{value!r} ({_type_name(value)}) is not a number for {dist!r}.")
+    else:
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(f"{value!r} is too large for {dist!r}.") from None
+    if number != number:
         raise ValueError(f"NaN is not a valid value for {dist!r}.")
     return number
 
@@ -136,9 +194,13 @@ class FloatDistribution(BaseDistribution):
 
     Raises
     ------
+    TypeError
+        If a bound or ``step`` is not a real number (bools, strings, None, complex numbers
+        and lists are not), or ``log`` is not a bool.
     ValueError
-        For ``low > high``, ``log`` with ``low <= 0``, ``log`` together with ``step``, or
-        ``step <= 0``.
+        For a bound or ``step`` that is NaN or infinite, ``low > high``, a range whose width
+        ``high - low`` overflows a float, ``log`` with ``low <= 0``, ``log`` together with
+        ``step``, ``step <= 0``, or a step grid of more than 2**53 points.
 
     Example
     -------
@@ -149,25 +211,39 @@ class FloatDistribution(BaseDistribution):
     def __init__(
         self, low: float, high: float, log: bool = False, step: float | None = None
     ) -> None:
-        if log and step is not None:
+        low_f, high_f, log = _check_real("low", low), _check_real("high", high), _check_log(log)
+        step_f = None if step is None else _check_real("step", step)
+        if log and step_f is not None:
             raise ValueError(
                 f"log=True and step={step} cannot be used together; choose one of them."
             )
-        if step is not None and not step > 0:
+        if step_f is not None and not step_f > 0:
             raise ValueError(f"step={step} must be > 0.")
-        if not low <= high:
+        if not low_f <= high_f:
             raise ValueError(f"low={low} > high={high}.")
-        if log and low <= 0.0:
+        if log and low_f <= 0.0:
             raise ValueError(f"low={low} must be > 0 when log=True.")
-        if step is not None:
-            new_high = _grid_high(low, high, step)
-            if not math.isclose(new_high, high, rel_tol=0.0, abs_tol=1e-12 * max(1, abs(high))):
-                _warn_high_adjusted(low, high, step, new_high)
-            high = new_high if new_high <= high else high
-        self.low = float(low)
-        self.high = float(high)
-        self.log = bool(log)
-        self.step = None if step is None else float(step)
+        if not math.isfinite(high_f - low_f):
+            # Samplers work with the width of the range; it must be a float, too.
+            raise ValueError(
+                f"The range low={low}, high={high} is too wide: high - low overflows a float."
+            )
+        if step_f is not None:
+            if (high_f - low_f) / step_f > _MAX_EXACT_INT:
+                raise ValueError(
+                    f"step={step} is too small for low={low}, high={high}: the grid would "
+                    "have more than 2**53 points."
+                )
+            new_high = _grid_high(low_f, high_f, step_f)
+            if not math.isclose(
+                new_high, high_f, rel_tol=0.0, abs_tol=1e-12 * max(1, abs(high_f))
+            ):
+                _warn_high_adjusted(low_f, high_f, step_f, new_high)
+            high_f = new_high if new_high <= high_f else high_f
+        self.low = low_f
+        self.high = high_f
+        self.log = log
+        self.step = step_f
 
     def single(self) -> bool:
         if self.step is None:
@@ -204,9 +280,12 @@ class IntDistribution(BaseDistribution):
 
     Raises
     ------
+    TypeError
+        If a bound or ``step`` is not a real number, or ``log`` is not a bool.
     ValueError
-        For ``low > high``, ``log`` with ``low < 1``, ``log`` with ``step != 1``, or
-        ``step <= 0``.
+        For a bound or ``step`` that is not an integer (integral floats such as ``2.0`` are
+        accepted), not finite or beyond +-2**53, ``low > high``, ``log`` with ``low < 1``,
+        ``log`` with ``step != 1``, or ``step <= 0``.
 
     Example
     -------
@@ -215,27 +294,24 @@ class IntDistribution(BaseDistribution):
     """
 
     def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
-        if log and step != 1:
+        low_i, high_i = _check_integer("low", low), _check_integer("high", high)
+        step_i, log = _check_integer("step", step), _check_log(log)
+        if log and step_i != 1:
             raise ValueError(
                 f"log=True and step={step} cannot be used together; use step=1 with log=True."
             )
-        if not step > 0:
+        if not step_i > 0:
             raise ValueError(f"step={step} must be > 0.")
-        if not low <= high:
+        if not low_i <= high_i:
             raise ValueError(f"low={low} > high={high}.")
-        if log and low < 1:
+        if log and low_i < 1:
             raise ValueError(f"low={low} must be >= 1 when log=True.")
-        low_i, high_i, step_i = int(low), int(high), int(step)
-        if (low_i, high_i, step_i) != (low, high, step):
-            raise ValueError(
-                f"low={low}, high={high} and step={step} must be integers for an int parameter."
-            )
         new_high = low_i + (high_i - low_i) // step_i * step_i
         if new_high != high_i:
             _warn_high_adjusted(low_i, high_i, step_i, new_high)
         self.low = low_i
         self.high = new_high
-        self.log = bool(log)
+        self.log = log
         self.step = step_i
 
     def single(self) -> bool:
@@ -257,17 +333,43 @@ class IntDistribution(BaseDistribution):
 _CHOICE_TYPES = (type(None), bool, int, float, str)
 
 
+def _check_choice(index: int, choice: Any) -> CategoricalChoiceType:
+    """Return ``choice`` as a None, bool, int, float or str, or raise naming it."""
+    if choice.__class__ in _CHOICE_TYPES:
+        return choice
+    if isinstance(choice, np.generic):
+        # numpy scalars become the Python scalar they hold, as a storage reads them back.
+        choice = choice.item()
+        if choice.__class__ in _CHOICE_TYPES:
+            return choice
+    if isinstance(choice, str):
+        return str.__str__(choice)
+    if isinstance(choice, int):
+        return int(choice)
+    if isinstance(choice, float):
+        return float(choice)
+    raise TypeError(
+        f"choices[{index}]={choice!r} ({_type_name(choice)}) is not a valid choice: a "
+        "choice must be None, bool, int, float or str. Map other objects to strings or "
+        "indices and look them up in the objective."
+    )
+
+
 class CategoricalDistribution(BaseDistribution):
     """One of a fixed sequence of choices.
 
     Parameters
     ----------
     choices:
-        A non-empty sequence. Choices of type None, bool, int, float or str can be stored in
-        every storage; other types work in memory only and trigger a warning.
+        A non-empty sequence (list, tuple or 1-d numpy array) of None, bool, int, float or
+        str values: what every storage can keep and read back unchanged. Subclasses of these
+        types and numpy scalars are stored as the plain Python value.
 
     Raises
     ------
+    TypeError
+        If ``choices`` is not a sequence, or a choice has another type (a tuple, a list, an
+        object, ...).
     ValueError
         If ``choices`` is empty.
 
@@ -278,21 +380,27 @@ class CategoricalDistribution(BaseDistribution):
     """
 
     def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
-        if isinstance(choices, str) or not isinstance(choices, Sequence):
-            raise ValueError(
-                f"choices must be a sequence such as a list or tuple, got {choices!r}."
+        if isinstance(choices, np.ndarray) and choices.ndim == 1:
+            choices = choices.tolist()
+        if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence):
+            raise TypeError(
+                f"choices must be a sequence such as a list or tuple, got {choices!r} "
+                f"({_type_name(choices)})."
             )
         if len(choices) == 0:
             raise ValueError("choices must contain at least one element; got an empty sequence.")
-        for choice in choices:
-            if not isinstance(choice, _CHOICE_TYPES):
-                warnings.warn(
-                    f"Choice {choice!r} is of type {type(choice).__name__}; only None, bool, "
-                    "int, float and str can be kept in a database storage.",
-                    HpoWarning,
-                    stacklevel=2,
-                )
-        self.choices: tuple[CategoricalChoiceType, ...] = tuple(choices)
+        self.choices: tuple[CategoricalChoiceType, ...] = tuple(
+            [_check_choice(i, c) for i, c in enumerate(choices)]
+        )
+
+    @classmethod
+    def _from_stored(cls, choices: Sequence[Any]) -> CategoricalDistribution:
+        # What a storage holds is read as it is, even choices an older version accepted.
+        if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence) or not choices:
+            raise ValueError(f"choices must be a non-empty list, got {choices!r}.")
+        dist = cls.__new__(cls)
+        dist.choices = tuple(choices)
+        return dist
 
     def single(self) -> bool:
         return len(self.choices) == 1
@@ -397,7 +505,7 @@ def _build_distribution(name: str, attrs: dict[str, Any]) -> BaseDistribution:
         # A stored distribution is already on its grid; do not warn again on load.
         warnings.simplefilter("ignore", HpoWarning)
         if name == "CategoricalDistribution":
-            return CategoricalDistribution(attrs["choices"])
+            return CategoricalDistribution._from_stored(attrs["choices"])
         if name in _DISTRIBUTION_CLASSES:
             return _DISTRIBUTION_CLASSES[name](**attrs)
         if name == "UniformDistribution":
@@ -446,3 +554,37 @@ def check_distribution_compatibility(
             f"Cannot change the choices {list(dist_old.choices)!r} to "
             f"{list(dist_new.choices)!r} for the same parameter."
         )
+
+
+# -- the one cache of distributions ------------------------------------------------------------
+# Distributions are immutable, so equal definitions share one object: a suggest with the same
+# arguments skips validation, and a storage reading the same JSON again skips parsing. Keys
+# are JSON texts, or tuples of a class, its arguments and their types (True == 1 == 1.0 must
+# not let an invalid argument hit a valid entry); the two kinds never collide.
+DISTRIBUTION_CACHE: dict[Hashable, BaseDistribution] = {}
+DISTRIBUTION_CACHE_SIZE = 10_000
+
+
+def cache_distribution(key: Hashable, distribution: BaseDistribution) -> BaseDistribution:
+    """Keep ``distribution`` in :data:`DISTRIBUTION_CACHE` under ``key`` and return it.
+
+    The cache is emptied when full, so a study with ever-changing ranges cannot grow it.
+    """
+    if len(DISTRIBUTION_CACHE) >= DISTRIBUTION_CACHE_SIZE:
+        DISTRIBUTION_CACHE.clear()
+    DISTRIBUTION_CACHE[key] = distribution
+    return distribution
+
+
+def cached_json_to_distribution(json_str: str) -> BaseDistribution:
+    """:func:`json_to_distribution`, parsed once per distinct text (a shared object).
+
+    Raises
+    ------
+    ValueError
+        If ``json_str`` is not a distribution written by :func:`distribution_to_json`.
+    """
+    distribution = DISTRIBUTION_CACHE.get(json_str)
+    if distribution is None:
+        distribution = cache_distribution(json_str, json_to_distribution(json_str))
+    return distribution

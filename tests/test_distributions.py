@@ -7,6 +7,7 @@ import math
 import re
 import warnings
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,15 +98,51 @@ class TestCategoricalValidation:
 
     @pytest.mark.parametrize("choices", ["abc", 5, {1, 2}, None])
     def test_non_sequence_choices(self, choices: object) -> None:
-        with pytest.raises(ValueError, match=re.escape(repr(choices))):
+        with pytest.raises(TypeError, match=re.escape(repr(choices))):
             CategoricalDistribution(choices)  # type: ignore[arg-type]
 
     def test_tuple_and_list_are_the_same(self) -> None:
         assert CategoricalDistribution((1, 2)) == CategoricalDistribution([1, 2])
 
-    def test_unstorable_choice_type_warns(self) -> None:
-        with pytest.warns(HpoWarning, match="list"):
-            CategoricalDistribution([[1, 2], "a"])
+    @pytest.mark.parametrize(
+        ("choice", "type_name"),
+        [
+            ((1, 2), "tuple"),
+            ([1, 2], "list"),
+            ({"a": 1}, "dict"),
+            (object(), "object"),
+            (1j, "complex"),
+            (b"a", "bytes"),
+        ],
+    )
+    def test_non_scalar_choice_is_rejected(self, choice: object, type_name: str) -> None:
+        with pytest.raises(TypeError, match=rf"choices\[1\]=.*\({type_name}\)"):
+            CategoricalDistribution(["a", choice])  # type: ignore[list-item]
+
+    def test_documented_choice_types_do_not_warn(self) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            d = CategoricalDistribution([None, True, 1, 1.5, "a"])
+        assert d.choices == (None, True, 1, 1.5, "a")
+
+    def test_numpy_scalars_and_subclasses_become_python_scalars(self) -> None:
+        class Name(str):
+            pass
+
+        d = CategoricalDistribution(
+            [np.int64(1), np.float32(0.5), np.str_("a"), np.bool_(True), Name("b")]
+        )
+        assert d.choices == (1, 0.5, "a", True, "b")
+        assert [type(c) for c in d.choices] == [int, float, str, bool, str]
+        assert json_to_distribution(distribution_to_json(d)) == d
+
+    def test_numpy_array_of_choices(self) -> None:
+        assert CategoricalDistribution(np.arange(3)).choices == (0, 1, 2)
+
+    def test_stored_choices_of_other_types_still_load(self) -> None:
+        # A database written before non-scalar choices were rejected stays readable.
+        text = json.dumps({"name": "CategoricalDistribution", "attributes": {"choices": [[1, 2]]}})
+        assert json_to_distribution(text).choices == ([1, 2],)  # type: ignore[comparison-overlap]
 
 
 # -- grid adjustment of high ----------------------------------------------------------------
@@ -169,10 +206,20 @@ class TestFloatRepr:
         with pytest.raises(ValueError, match="NaN"):
             FloatDistribution(0.0, 1.0).to_internal_repr(float("nan"))
 
-    @pytest.mark.parametrize("value", ["abc", None, [1.0]])
+    @pytest.mark.parametrize("value", ["abc", "0.5", None, [1.0], True, 1j])
     def test_non_number_rejected(self, value: object) -> None:
-        with pytest.raises(ValueError):
+        with pytest.raises(TypeError, match=re.escape(type(value).__name__)):
             FloatDistribution(0.0, 1.0).to_internal_repr(value)
+
+    def test_numbers_of_other_types_accepted(self) -> None:
+        d = FloatDistribution(0.0, 1.0)
+        assert d.to_internal_repr(np.float32(0.5)) == 0.5
+        assert d.to_internal_repr(np.int64(1)) == 1.0
+        assert type(d.to_internal_repr(np.float64(0.5))) is float
+
+    def test_too_large_int_rejected(self) -> None:
+        with pytest.raises(ValueError, match="too large"):
+            FloatDistribution(0.0, 1.0).to_internal_repr(10**400)
 
 
 class TestIntRepr:
@@ -194,7 +241,7 @@ class TestIntRepr:
             IntDistribution(0, 10).to_internal_repr(float("nan"))
 
     def test_non_number_rejected(self) -> None:
-        with pytest.raises(ValueError, match="'x'"):
+        with pytest.raises(TypeError, match="'x'"):
             IntDistribution(0, 10).to_internal_repr("x")
 
 

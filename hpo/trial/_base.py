@@ -8,43 +8,65 @@ from __future__ import annotations
 
 import abc
 import datetime
+import numbers
 import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from hpo.distributions import (
+    DISTRIBUTION_CACHE,
     BaseDistribution,
     CategoricalChoiceType,
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    cache_distribution,
 )
 
 # Distributions are immutable, so equal definitions share one object: repeated suggests of
-# the same parameter skip validation and the step-grid arithmetic.
-_DISTRIBUTION_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
-_DISTRIBUTION_CACHE_SIZE = 4096
+# the same parameter skip validation and the step-grid arithmetic. The key holds the types
+# too, since True == 1 and 1 == 1.0 would otherwise let an invalid bound hit a valid entry.
+_DISTRIBUTION_CACHE = DISTRIBUTION_CACHE  # the one cache, shared with the storages
 
 
 def _numeric_distribution(
-    name: str, cls: type[FloatDistribution] | type[IntDistribution], *args: Any
+    name: str,
+    cls: type[FloatDistribution] | type[IntDistribution],
+    low: Any,
+    high: Any,
+    log: Any,
+    step: Any,
 ) -> Any:
-    key = (cls, *args)
+    key: tuple[Any, ...] = (
+        cls,
+        low,
+        high,
+        log,
+        step,
+        low.__class__,
+        high.__class__,
+        log.__class__,
+        step.__class__,
+    )
     try:
         return _DISTRIBUTION_CACHE[key]
     except KeyError:
         pass
-    except TypeError:  # unhashable bound; validate below without caching
+    except TypeError:  # unhashable bound; validated below, never cached
         key = ()
     try:
-        dist = cls(*args)
+        dist = cls(low, high, log, step)
     except (TypeError, ValueError) as e:
-        raise ValueError(f"{str(e).rstrip('.')} for parameter {name!r}") from None
+        raise type(e)(f"{str(e).rstrip('.')} for parameter {name!r}.") from None
     if key:
-        if len(_DISTRIBUTION_CACHE) >= _DISTRIBUTION_CACHE_SIZE:
-            _DISTRIBUTION_CACHE.clear()
-        _DISTRIBUTION_CACHE[key] = dist
+        cache_distribution(key, dist)
     return dist
+
+
+def check_param_name(name: Any) -> None:
+    """Raise a TypeError unless ``name`` is a string (every storage keys parameters by it)."""
+    if not isinstance(name, str):
+        raise TypeError(f"A parameter name must be a str, got {name!r} ({type(name).__name__}).")
 
 
 class BaseTrial(abc.ABC):
@@ -79,10 +101,16 @@ class BaseTrial(abc.ABC):
 
         Raises
         ------
+        TypeError
+            If ``name`` is not a str, a bound or ``step`` is not a real number, or ``log`` is
+            not a bool; the message names the argument, its value and its type.
         ValueError
-            If the range is invalid, naming the parameter, or the name was used before with an
-            incompatible distribution.
+            If the range is invalid (not finite, ``low > high``, too wide for a float, ...),
+            naming the parameter; if the name was used before with an incompatible
+            distribution, or earlier in this trial with another range.
         """
+        if name.__class__ is not str:
+            check_param_name(name)
         dist = _numeric_distribution(name, FloatDistribution, low, high, log, step)
         return self._suggest(name, dist)
 
@@ -109,10 +137,16 @@ class BaseTrial(abc.ABC):
 
         Raises
         ------
+        TypeError
+            If ``name`` is not a str, a bound or ``step`` is not a number, or ``log`` is not
+            a bool.
         ValueError
-            If the range is invalid, naming the parameter, or the name was used before with an
-            incompatible distribution.
+            If a bound or ``step`` is not an integer, not finite or beyond +-2**53, or the
+            range is invalid, naming the parameter; if the name was used before with an
+            incompatible distribution, or earlier in this trial with another range.
         """
+        if name.__class__ is not str:
+            check_param_name(name)
         dist = _numeric_distribution(name, IntDistribution, low, high, log, step)
         return int(self._suggest(name, dist))
 
@@ -134,14 +168,18 @@ class BaseTrial(abc.ABC):
 
         Raises
         ------
+        TypeError
+            If ``name`` is not a str, ``choices`` is not a sequence, or a choice is not None,
+            bool, int, float or str (a tuple, a list, an object...), naming the parameter.
         ValueError
             If ``choices`` is empty, naming the parameter, or the name was used before with
             other choices.
         """
+        check_param_name(name)
         try:
             dist = CategoricalDistribution(choices)
-        except ValueError as e:
-            raise ValueError(f"{str(e).rstrip('.')} for parameter {name!r}") from None
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"{str(e).rstrip('.')} for parameter {name!r}.") from None
         return self._suggest(name, dist)
 
     def suggest_uniform(self, name: str, low: float, high: float) -> float:
@@ -210,29 +248,41 @@ def _warn_deprecated(old: str, new: str) -> None:
     warnings.warn(f"{old} is deprecated; use {new} instead.", FutureWarning, stacklevel=3)
 
 
+# Steps are kept in 64-bit integer columns.
+MAX_STEP = 2**63 - 1
+
+
 def check_report_arguments(value: float, step: int) -> tuple[float, int]:
     """Validate the arguments of ``report`` and return them as ``(float, int)``.
+
+    NaN and infinite values are accepted (a diverged model reports them); the step must be
+    an integer from 0 to 2**63 - 1.
 
     Raises
     ------
     TypeError
-        If ``value`` is not a number or ``step`` is not an integer.
+        If ``value`` is not a real number or ``step`` is not an integer.
     ValueError
-        If ``step`` is negative.
+        If ``value`` is too large for a float, or ``step`` is negative or beyond 2**63 - 1.
     """
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"report() needs a number as value, got {value!r} of type {type(value).__name__}."
-        ) from None
-    try:
-        is_integer = not isinstance(step, bool) and int(step) == step
-    except (TypeError, ValueError):
-        is_integer = False
-    if not is_integer:
-        raise TypeError(f"report() needs an integer step, got {step!r}.")
-    step = int(step)
-    if step < 0:
-        raise ValueError(f"report() needs step >= 0, got step={step}.")
+    if value.__class__ is not float:
+        if isinstance(value, (str, bytes, complex)) or not hasattr(value, "__float__"):
+            raise TypeError(
+                f"report() needs a real number as value, got {value!r} ({type(value).__name__})."
+            )
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ValueError(f"report() got value={value!r}, too large for a float.") from None
+        except Exception as e:
+            raise TypeError(f"report() could not convert value={value!r}: {e!r}") from None
+    if step.__class__ is not int:
+        integral = isinstance(step, numbers.Integral) and not isinstance(step, bool)
+        if not (integral or (isinstance(step, float) and float.is_integer(step))):
+            raise TypeError(
+                f"report() needs an integer step, got step={step!r} ({type(step).__name__})."
+            )
+        step = int(step)
+    if not 0 <= step <= MAX_STEP:
+        raise ValueError(f"report() needs 0 <= step <= 2**63 - 1, got step={step}.")
     return value, step

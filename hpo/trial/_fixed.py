@@ -6,7 +6,7 @@ import datetime
 import warnings
 from typing import Any
 
-from hpo.distributions import BaseDistribution, check_distribution_compatibility
+from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
 from hpo.trial._base import BaseTrial, check_report_arguments
 
@@ -44,10 +44,19 @@ class FixedTrial(BaseTrial):
             raise ValueError(
                 f"Parameter {name!r} is not among the fixed params {sorted(self._params)}."
             )
-        if name in self._distributions:
-            check_distribution_compatibility(self._distributions[name], distribution)
+        existing = self._distributions.get(name)
+        if existing is not None:
+            if existing != distribution:
+                raise ValueError(
+                    f"Parameter {name!r} was suggested in this trial with {existing} and "
+                    f"cannot be suggested again with {distribution}; use one range per name."
+                )
+            return self._suggested_params[name]
         value = self._params[name]
-        internal = distribution.to_internal_repr(value)
+        try:
+            internal = distribution.to_internal_repr(value)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"Fixed parameter {name!r}={value!r}: {e}") from None
         if not distribution._contains(internal):
             warnings.warn(
                 f"Fixed parameter {name!r}={value!r} is outside {distribution}.",

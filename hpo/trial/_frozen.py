@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import math
+import numbers
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -337,29 +338,102 @@ class FrozenTrial(BaseTrial):
 
         Raises
         ------
+        TypeError
+            If a field has the wrong type (a state that is not a :class:`TrialState`, a value
+            that is not a number, a parameter name that is not a str, ...).
         ValueError
             Naming the first inconsistency found.
         """
+        if not isinstance(self.state, TrialState):
+            raise TypeError(
+                f"state must be a TrialState such as TrialState.COMPLETE, got {self.state!r} "
+                f"({type(self.state).__name__})."
+            )
         if self.state != TrialState.WAITING and self.datetime_start is None:
             raise ValueError(f"A {self.state.name} trial needs datetime_start.")
         if self.state.is_finished() and self.datetime_complete is None:
             raise ValueError(f"A {self.state.name} trial needs datetime_complete.")
         if not self.state.is_finished() and self.datetime_complete is not None:
             raise ValueError(f"A {self.state.name} trial cannot have datetime_complete.")
+        self._validate_values()
+        self._validate_params()
+        self._validate_intermediate_values()
+        for field in ("user_attrs", "system_attrs"):
+            attrs = getattr(self, field)
+            if not isinstance(attrs, dict):
+                raise TypeError(f"{field} must be a dict, got {attrs!r}.")
+            for key in attrs:
+                if not isinstance(key, str):
+                    raise TypeError(f"{field} keys must be str, got {key!r}.")
+
+    def _validate_values(self) -> None:
+        values = self._values
+        if values is not None:
+            for v in values:
+                if isinstance(v, (str, bytes)) or not isinstance(v, numbers.Real):
+                    raise TypeError(
+                        f"Objective values must be real numbers, got {v!r} ({type(v).__name__})."
+                    )
+                try:
+                    float(v)
+                except OverflowError:
+                    raise ValueError(
+                        f"The objective value {v!r} is too large for a float."
+                    ) from None
+            if self.state not in (TrialState.COMPLETE, TrialState.PRUNED):
+                raise ValueError(
+                    f"A {self.state.name} trial cannot have values, got {values}; only COMPLETE "
+                    "and PRUNED trials have them."
+                )
         if self.state == TrialState.COMPLETE:
-            if self._values is None:
+            if values is None:
                 raise ValueError("A COMPLETE trial needs a value or values.")
-            if any(math.isnan(v) for v in self._values):
-                raise ValueError(f"A COMPLETE trial cannot have NaN values: {self._values}.")
+            if any(math.isnan(v) for v in values):
+                raise ValueError(f"A COMPLETE trial cannot have NaN values: {values}.")
+
+    def _validate_params(self) -> None:
+        if not isinstance(self.params, dict) or not isinstance(self.distributions, dict):
+            raise TypeError(
+                f"params and distributions must be dicts, got {self.params!r} and "
+                f"{self.distributions!r}."
+            )
         if set(self.params) != set(self.distributions):
             raise ValueError(
-                f"params {sorted(self.params)} and distributions {sorted(self.distributions)} "
-                "must name the same parameters."
+                f"params {sorted(map(str, self.params))} and distributions "
+                f"{sorted(map(str, self.distributions))} must name the same parameters."
             )
         for name, value in self.params.items():
             dist = self.distributions[name]
-            if not dist._contains(dist.to_internal_repr(value)):
+            if not isinstance(name, str):
+                raise TypeError(f"A parameter name must be a str, got {name!r}.")
+            if not isinstance(dist, BaseDistribution):
+                raise TypeError(
+                    f"The distribution of {name!r} must be a distribution such as "
+                    f"FloatDistribution, got {dist!r}."
+                )
+            try:
+                internal = dist.to_internal_repr(value)
+            except (TypeError, ValueError) as e:
+                raise type(e)(f"Parameter {name!r}={value!r}: {e}") from None
+            if not dist._contains(internal):
                 raise ValueError(f"Parameter {name!r}={value!r} is outside {dist}.")
+
+    def _validate_intermediate_values(self) -> None:
+        intermediate = self.intermediate_values
+        if not isinstance(intermediate, dict):
+            raise TypeError(
+                f"intermediate_values must be a dict of step to value, got {intermediate!r}."
+            )
+        for step, value in intermediate.items():
+            if not isinstance(step, numbers.Integral) or isinstance(step, bool):
+                raise TypeError(
+                    f"intermediate_values has the step {step!r} ({type(step).__name__}); "
+                    "steps must be integers."
+                )
+            try:
+                check_report_arguments(value, step)
+            except (TypeError, ValueError) as e:
+                raise type(e)(f"intermediate_values[{step!r}]: {e}") from None
 
 
 def create_trial(
@@ -393,9 +467,13 @@ def create_trial(
 
     Raises
     ------
-    ValueError
-        If both value and values are given, or the record is inconsistent (see
+    TypeError
+        If ``state`` is not a :class:`TrialState`, or a field has the wrong type (see
         :meth:`FrozenTrial._validate`).
+    ValueError
+        If both value and values are given, or the record is inconsistent: values on a FAIL,
+        WAITING or RUNNING trial, parameters outside their distributions, intermediate values
+        at negative or too large steps, ... (see :meth:`FrozenTrial._validate`).
 
     Example
     -------
@@ -404,6 +482,15 @@ def create_trial(
     >>> t.value
     1
     """
+    if not isinstance(state, TrialState):
+        raise TypeError(
+            f"state must be a TrialState such as TrialState.COMPLETE, got {state!r} "
+            f"({type(state).__name__})."
+        )
+    if values is not None and (
+        isinstance(values, (str, bytes)) or not isinstance(values, Sequence)
+    ):
+        raise TypeError(f"values must be a sequence of numbers, got {values!r}.")
     now = _utcnow()
     trial = FrozenTrial(
         number=-1,

@@ -7,7 +7,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from hpo import logging
-from hpo.distributions import BaseDistribution, check_distribution_compatibility
+from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
 from hpo.trial._base import BaseTrial, check_report_arguments
 from hpo.trial._frozen import FrozenTrial
@@ -70,23 +70,16 @@ class Trial(BaseTrial):
         frozen = self._cached_frozen_trial
         existing = frozen.distributions.get(name)
         if existing is not None:
-            try:
-                check_distribution_compatibility(existing, distribution)
-            except ValueError as e:
-                raise ValueError(f"{e} (parameter {name!r})") from None
+            if existing is not distribution and existing != distribution:
+                raise ValueError(
+                    f"Parameter {name!r} was suggested in this trial with {existing} and "
+                    f"cannot be suggested again with {distribution}; use one range per name."
+                )
             return frozen.params[name]
 
         fixed = frozen.system_attrs.get(FIXED_PARAMS_KEY)
         if fixed is not None and name in fixed:
-            value = fixed[name]
-            internal = distribution.to_internal_repr(value)
-            if not distribution._contains(internal):
-                warnings.warn(
-                    f"Fixed parameter {name!r}={value!r} is outside {distribution}; "
-                    "it is used anyway.",
-                    HpoWarning,
-                    stacklevel=3,
-                )
+            internal = _fixed_internal(name, fixed[name], distribution)
         elif distribution.single():
             internal = _low(distribution)
         else:
@@ -206,6 +199,24 @@ class Trial(BaseTrial):
 
     def __repr__(self) -> str:
         return f"Trial(number={self.number}, params={self._cached_frozen_trial.params})"
+
+
+def _fixed_internal(name: str, value: Any, distribution: BaseDistribution) -> float:
+    # An enqueued value outside the distribution fails the trial rather than run: recorded,
+    # it would enter the sampler's model of the space (a negative value of a log-scale
+    # parameter breaks every later TPE trial).
+    try:
+        internal = distribution.to_internal_repr(value)
+    except (TypeError, ValueError) as e:
+        raise type(e)(
+            f"The enqueued value {name!r}={value!r} does not fit {distribution}: {e}"
+        ) from None
+    if not distribution._contains(internal):
+        raise ValueError(
+            f"The enqueued value {name!r}={value!r} is outside {distribution}; enqueue a "
+            "value inside the range the objective asks for."
+        )
+    return internal
 
 
 def _low(distribution: BaseDistribution) -> float:

@@ -10,7 +10,7 @@ import pytest
 
 import hpo
 from hpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
-from hpo.exceptions import HpoWarning, UpdateFinishedTrialError
+from hpo.exceptions import UpdateFinishedTrialError
 from hpo.samplers import RandomSampler
 from hpo.study import Study
 from hpo.trial import Trial, TrialState
@@ -300,13 +300,14 @@ def test_without_skip_if_exists_duplicates_are_enqueued() -> None:
     assert [t.state for t in study.trials] == [TrialState.WAITING] * 2
 
 
-def test_out_of_range_fixed_value_warns() -> None:
+def test_out_of_range_fixed_value_raises_and_is_not_recorded() -> None:
     study = _study()
     study.enqueue_trial({"x": 5.0})
     trial = study.ask()
-    with pytest.warns(HpoWarning, match="'x'"):
-        x = trial.suggest_float("x", 0, 1)
-    assert x == 5.0
+    with pytest.raises(ValueError, match=r"'x'=5\.0 is outside"):
+        trial.suggest_float("x", 0, 1)
+    assert trial.params == {}
+    assert study.trials[0].params == {}
 
 
 def test_in_range_fixed_value_does_not_warn() -> None:

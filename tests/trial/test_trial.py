@@ -157,10 +157,28 @@ class TestSameName:
             "c", list("abcdef")
         )
 
-    def test_other_range_same_kind_returns_first_value(self) -> None:
-        trial = _study().ask()
+    @pytest.mark.parametrize(
+        "second",
+        [
+            lambda t: t.suggest_float("x", 5.0, 6.0),
+            lambda t: t.suggest_float("x", 0.0, 1.0, step=0.5),
+            lambda t: t.suggest_float("x", 0.0, 2.0),
+        ],
+    )
+    def test_other_range_of_the_same_kind_raises(self, second: Any) -> None:
+        study = _study()
+        trial = study.ask()
         first = trial.suggest_float("x", 0.0, 1.0)
-        assert trial.suggest_float("x", 5.0, 6.0) == first
+        with pytest.raises(ValueError, match=r"'x'.*low=0\.0, high=1\.0.*cannot be suggested"):
+            second(trial)
+        assert trial.params == {"x": first}
+        assert study.trials[0].distributions == {"x": FloatDistribution(0.0, 1.0)}
+
+    def test_other_int_range_names_both_ranges(self) -> None:
+        trial = _study().ask()
+        trial.suggest_int("n", 0, 10)
+        with pytest.raises(ValueError, match=r"'n'.*high=10.*high=20"):
+            trial.suggest_int("n", 0, 20)
 
     @pytest.mark.parametrize(
         "second",
