@@ -11,6 +11,12 @@ from hpo.exceptions import DuplicatedStudyError
 from hpo.pruners import BasePruner
 from hpo.samplers import BaseSampler
 from hpo.storages import BaseStorage, get_storage
+from hpo.study._arguments import (
+    check_pruner,
+    check_sampler,
+    check_study_name,
+    check_trial_to_add,
+)
 from hpo.study._study import Study
 from hpo.study._summary import StudySummary
 from hpo.trial import TrialState
@@ -80,9 +86,14 @@ def create_study(
 
     Raises
     ------
+    TypeError
+        If ``sampler`` or ``pruner`` is not a sampler or pruner object (a string such as
+        ``"tpe"`` is not), or ``study_name`` is not a str. Arguments are checked before the
+        storage is opened, so nothing is created then.
     ValueError
-        For invalid directions, both ``direction`` and ``directions``, or an existing study
-        whose directions differ from the requested ones.
+        For invalid directions (``"max"`` is not one), both ``direction`` and ``directions``,
+        an invalid storage URL, or an existing study whose directions differ from the
+        requested ones.
     DuplicatedStudyError
         If the name exists and ``load_if_exists`` is false.
 
@@ -92,6 +103,9 @@ def create_study(
     >>> study = hpo.create_study(direction="maximize")
     >>> study.optimize(lambda t: -(t.suggest_float("x", -1, 1) ** 2), n_trials=5)
     """
+    check_sampler(sampler)
+    check_pruner(pruner)
+    check_study_name(study_name, optional=True)
     parsed = _parse_directions(direction, directions)
     storage_obj = get_storage(storage)
     try:
@@ -139,9 +153,15 @@ def load_study(
     ------
     KeyError
         If there is no study of that name.
+    TypeError
+        If ``sampler`` or ``pruner`` is not a sampler or pruner object, or ``study_name`` is
+        not a str or None.
     ValueError
         If ``study_name`` is ``None`` and the storage does not hold exactly one study.
     """
+    check_sampler(sampler)
+    check_pruner(pruner)
+    check_study_name(study_name, optional=True)
     storage_obj = get_storage(storage)
     if study_name is None:
         names = [s.study_name for s in storage_obj.get_all_studies()]
@@ -160,7 +180,10 @@ def delete_study(*, study_name: str, storage: str | BaseStorage) -> None:
     ------
     KeyError
         If there is no study of that name.
+    TypeError
+        If ``study_name`` is not a str.
     """
+    check_study_name(study_name, optional=False)
     storage_obj = get_storage(storage)
     storage_obj.delete_study(storage_obj.get_study_id_from_name(study_name))
 
@@ -173,6 +196,9 @@ def copy_study(
     to_study_name: str | None = None,
 ) -> None:
     """Copy a study, with its attributes and all its trials, into another storage.
+
+    Trials are copied as they are, RUNNING ones included: the copy is a snapshot of the
+    source.
 
     Parameters
     ----------
@@ -200,7 +226,13 @@ def copy_study(
         target.set_system_attr(key, value)
     for key, value in source.user_attrs.items():
         target.set_user_attr(key, value)
-    target.add_trials(source.get_trials(deepcopy=False))
+    trials = source.get_trials(deepcopy=False)
+    # Not add_trials: it refuses the RUNNING trials a snapshot of a live study may hold.
+    for trial in trials:
+        if trial.state != TrialState.RUNNING:
+            check_trial_to_add(trial, len(target.directions))
+    for trial in trials:
+        target._storage.create_new_trial(target._study_id, template_trial=trial)
 
 
 def get_all_study_summaries(

@@ -14,6 +14,7 @@ from hpo import logging
 from hpo.exceptions import TrialPruned
 from hpo.storages import HeartbeatThread, fail_stale_trials, is_heartbeat_enabled
 from hpo.study import _tell
+from hpo.study._arguments import check_optimize_arguments
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -97,16 +98,6 @@ class _ProgressBar:
             self._bar.close()
 
 
-def _normalize_catch(catch: Iterable[type[Exception]] | type[Exception]) -> tuple[type, ...]:
-    if isinstance(catch, type):
-        catch = (catch,)
-    types = tuple(catch)
-    for item in types:
-        if not (isinstance(item, type) and issubclass(item, BaseException)):
-            raise TypeError(f"catch must hold exception types, got {item!r}.")
-    return types
-
-
 def optimize(
     study: Study,
     func: ObjectiveFuncType,
@@ -119,16 +110,11 @@ def optimize(
     show_progress_bar: bool,
 ) -> None:
     """Run the optimization loop of :meth:`Study.optimize`."""
-    if n_trials is not None and (isinstance(n_trials, bool) or n_trials < 0):
-        raise ValueError(f"n_trials={n_trials!r} must be a non-negative integer or None.")
-    if timeout is not None and not timeout > 0:
-        raise ValueError(f"timeout={timeout!r} must be a positive number of seconds or None.")
+    n_jobs, catch_types, callback_list = check_optimize_arguments(
+        func, n_trials, timeout, n_jobs, catch, callbacks
+    )
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ValueError(f"n_jobs={n_jobs!r} must be a positive integer or -1.")
-    catch_types = _normalize_catch(catch)
-    callback_list = list(callbacks or [])
 
     with study._optimize_lock:
         if study._in_optimize:

@@ -18,6 +18,13 @@ from hpo.pruners import BasePruner
 from hpo.samplers import BaseSampler
 from hpo.storages import BaseStorage, get_storage
 from hpo.study import _tell
+from hpo.study._arguments import (
+    check_attrs,
+    check_enqueued_params,
+    check_fixed_distributions,
+    check_states,
+    check_trial_to_add,
+)
 from hpo.trial import FrozenTrial, Trial, TrialState, create_trial
 
 if TYPE_CHECKING:
@@ -132,7 +139,15 @@ class Study:
         -------
         list[FrozenTrial]
             The trials.
+
+        Raises
+        ------
+        TypeError
+            If ``states`` is not None or a collection of :class:`TrialState` (a string such
+            as ``"COMPLETE"`` is not).
         """
+        if states is not None:
+            check_states(states)
         return self._storage.get_all_trials(self._study_id, deepcopy=deepcopy, states=states)
 
     @property
@@ -252,12 +267,30 @@ class Study:
         -------
         Trial
             The running trial; finish it with :meth:`tell`.
+
+        Raises
+        ------
+        TypeError
+            If ``fixed_distributions`` is not a dict of str to distribution; nothing is
+            created then.
+        ValueError
+            If a fixed distribution does not fit the study's earlier use of its name. Whatever
+            is raised once the trial exists (by the sampler's ``before_trial`` too) marks the
+            trial FAIL, with the reason in its ``fail_reason`` system attribute, and is
+            re-raised.
         """
+        fixed = check_fixed_distributions(fixed_distributions)
         frozen = self._storage._pop_waiting_or_create_trial(self._study_id)
-        self.sampler.before_trial(self, frozen)
-        trial = Trial(self, frozen._trial_id, frozen)
-        for name, distribution in (fixed_distributions or {}).items():
-            trial._suggest(name, distribution)
+        before_trial_done = False
+        try:
+            self.sampler.before_trial(self, frozen)
+            before_trial_done = True
+            trial = Trial(self, frozen._trial_id, frozen)
+            for name, distribution in fixed.items():
+                trial._suggest(name, distribution)
+        except BaseException as e:
+            _tell.fail_unfinished_trial(self, frozen, e, call_after_trial=before_trial_done)
+            raise
         return trial
 
     def tell(
@@ -289,6 +322,9 @@ class Study:
 
         Raises
         ------
+        TypeError
+            If ``trial`` is not a Trial or an int, or ``state`` is not a :class:`TrialState`
+            (a string such as ``"COMPLETE"`` is not).
         ValueError
             For an unknown trial number, a state that is not finished, or values that do not
             fit the state.
@@ -309,12 +345,16 @@ class Study:
     ) -> None:
         """Queue a trial with fixed parameter values; the next asked trial takes it.
 
-        Parameters the objective asks for but ``params`` lacks are sampled as usual.
+        Parameters the objective asks for but ``params`` lacks are sampled as usual. A value
+        the objective's distribution does not contain (outside the range, off the step grid,
+        not a choice, of the wrong type) is never used: the ``suggest_*`` call raises a
+        ``ValueError`` or ``TypeError`` naming the parameter, and the trial fails without the
+        value, so it never enters the sampler's model.
 
         Parameters
         ----------
         params:
-            Parameter values by name.
+            Parameter values by name: None, bool, int, float or str.
         user_attrs:
             User attributes for the trial.
         skip_if_exists:
@@ -323,17 +363,18 @@ class Study:
         Raises
         ------
         TypeError
-            If ``params`` is not a dict.
+            If ``params`` is not a dict, a name is not a str, a value is not None, bool, int,
+            float or str, or ``user_attrs`` is not a dict with str keys.
         """
-        if not isinstance(params, dict):
-            raise TypeError(f"params must be a dict of name to value, got {params!r}.")
+        params = check_enqueued_params(params)
+        check_attrs("user_attrs", user_attrs)
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists; not enqueued again.", params)
             return
         self.add_trial(
             create_trial(
                 state=TrialState.WAITING,
-                system_attrs={FIXED_PARAMS_KEY: dict(params)},
+                system_attrs={FIXED_PARAMS_KEY: params},
                 user_attrs=user_attrs,
             )
         )
@@ -350,23 +391,33 @@ class Study:
     def add_trial(self, trial: FrozenTrial) -> None:
         """Add a finished or waiting trial made with :func:`hpo.trial.create_trial`.
 
+        A WAITING trial is run by the next :meth:`ask`. A RUNNING trial is refused: no worker
+        runs it, so it would stay RUNNING for ever.
+
         Raises
         ------
+        TypeError
+            If ``trial`` is not a :class:`~hpo.trial.FrozenTrial`, or a field has the wrong
+            type (a state that is not a TrialState, a non-numeric value, ...).
         ValueError
-            If the trial is inconsistent, or its values do not match the objectives.
+            If the trial is RUNNING or inconsistent (values on a FAIL or WAITING trial,
+            parameters outside their distributions, intermediate values at negative or
+            too large steps, ...), or its values do not match the objectives. Nothing is
+            written then.
         """
-        trial._validate()
-        if trial._values is not None and len(trial._values) != len(self._directions):
-            raise ValueError(
-                f"The trial has {len(trial._values)} value(s) but the study has "
-                f"{len(self._directions)} objective(s)."
-            )
+        check_trial_to_add(trial, len(self._directions))
         self._storage.create_new_trial(self._study_id, template_trial=trial)
 
     def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
-        """Add several trials; see :meth:`add_trial`."""
+        """Add several trials; see :meth:`add_trial`.
+
+        All trials are checked before the first is added, so a bad one adds none.
+        """
+        trials = list(trials)
         for trial in trials:
-            self.add_trial(trial)
+            check_trial_to_add(trial, len(self._directions))
+        for trial in trials:
+            self._storage.create_new_trial(self._study_id, template_trial=trial)
 
     # -- optimize --------------------------------------------------------------------------
     def optimize(
@@ -389,9 +440,11 @@ class Study:
             The objective: takes a :class:`~hpo.trial.Trial`, returns a float (or a sequence
             of floats for several objectives).
         n_trials:
-            How many trials to run (in total over all threads); no limit when ``None``.
+            How many trials to run (in total over all threads); ``0`` runs none, ``None``
+            sets no limit.
         timeout:
-            Stop starting new trials after this many seconds.
+            Stop starting new trials after this many seconds (a trial that is running then
+            finishes first); no limit when ``None``.
         n_jobs:
             Threads running trials in parallel; ``-1`` for one per CPU.
         catch:
@@ -408,10 +461,14 @@ class Study:
         ------
         RuntimeError
             If called from inside an objective of the same study.
-        ValueError
-            For a non-positive ``n_trials``, ``timeout`` or ``n_jobs`` (other than -1).
         TypeError
-            If ``catch`` holds something that is not an exception type.
+            If ``func`` is not callable, ``n_trials`` is not an int, ``timeout`` is not a
+            number, ``catch`` is not an exception type or a collection of them, or
+            ``callbacks`` is not a collection of callables. Arguments are checked before any
+            trial starts.
+        ValueError
+            For a negative ``n_trials``, a ``timeout`` that is not positive, or an ``n_jobs``
+            below 1 other than -1.
         """
         from hpo.study._optimize import optimize
 

@@ -6,13 +6,16 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from hpo import logging
+from hpo._keys import FAIL_REASON_KEY
 from hpo.exceptions import UpdateFinishedTrialError
+from hpo.study._arguments import check_tell_state
 from hpo.trial import FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
     from hpo.study._study import Study
 
-FAIL_REASON_KEY = "fail_reason"
+_logger = logging.get_logger(__name__)
 
 
 def check_values(
@@ -28,25 +31,43 @@ def check_values(
     """
     if values is None:
         return None, "the objective returned None instead of a value."
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+    if values.__class__ is float:
         sequence: Sequence[object] = [values]
+    elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        sequence = [values]
     else:
         sequence = values
     floats: list[float] = []
-    for value in sequence:
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return None, f"the value {value!r} could not be converted to float."
-        if math.isnan(number):
-            return None, f"the objective returned NaN ({list(sequence)!r})."
-        floats.append(number)
+    try:
+        for value in sequence:
+            try:
+                # Whatever float() raises (an int beyond the float range, a __float__ that
+                # fails) makes the value invalid, not the study.
+                number = float(value)  # type: ignore[arg-type]
+            except Exception as e:
+                return None, (
+                    f"the value {_short(value)} could not be converted to float "
+                    f"({type(e).__name__}: {e})."
+                )
+            if math.isnan(number):
+                return None, f"the objective returned NaN ({_short(list(sequence))})."
+            floats.append(number)
+    except Exception as e:  # a sequence whose iteration fails
+        return None, f"the values {_short(values)} could not be read ({type(e).__name__}: {e})."
     if len(floats) != n_objectives:
         return None, (
             f"the objective returned {len(floats)} value(s) {floats!r} but the study has "
             f"{n_objectives} objective(s)."
         )
     return floats, None
+
+
+def _short(value: object) -> str:
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _resolve(study: Study, trial: Trial | int) -> tuple[int, FrozenTrial]:
@@ -82,6 +103,7 @@ def tell(
         values were invalid (else ``None``).
     """
     storage = study._storage
+    check_tell_state(state)
     trial_id, frozen = _resolve(study, trial)
     if state is not None and not state.is_finished():
         raise ValueError(f"tell() needs COMPLETE, PRUNED or FAIL, got {state.name}.")
@@ -134,3 +156,29 @@ def _last_intermediate_value(trial: FrozenTrial) -> list[float] | None:
         return None
     value = trial.intermediate_values[step]
     return None if math.isnan(value) else [value]
+
+
+def fail_unfinished_trial(
+    study: Study, frozen: FrozenTrial, error: BaseException, call_after_trial: bool
+) -> None:
+    """Fail a trial that ``ask`` created but could not hand out, recording why.
+
+    Called while ``error`` propagates, so a failure here is logged, not raised: the caller
+    re-raises ``error``, the cause the user needs to see.
+    """
+    storage = study._storage
+    trial_id = frozen._trial_id
+    try:
+        storage.set_trial_system_attr(
+            trial_id, FAIL_REASON_KEY, f"{type(error).__name__}: {error}"
+        )
+        if call_after_trial:
+            try:
+                study.sampler.after_trial(study, frozen, TrialState.FAIL, None)
+            except Exception:
+                _logger.exception("The sampler's after_trial failed for trial %d.", frozen.number)
+        storage.set_trial_state_values(trial_id, TrialState.FAIL, None)
+    except UpdateFinishedTrialError:
+        pass
+    except Exception:
+        _logger.exception("Could not mark trial %d as failed.", frozen.number)
