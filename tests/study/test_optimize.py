@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import logging
 import threading
@@ -318,10 +319,23 @@ def test_timeout_stops() -> None:
         time.sleep(0.02)
         return 1.0
 
+    start = time.monotonic()
     study.optimize(objective, timeout=0.2)
+    elapsed = time.monotonic() - start
     trials = study.trials
     assert len(trials) >= 1
     assert all(t.state == TrialState.COMPLETE for t in trials)
+    # It stopped on time (the bound is generous for busy machines): no trial started after
+    # the timeout, and the last one ran to its end.
+    assert elapsed < 0.2 + 5.0
+    started = [t.datetime_start for t in trials if t.datetime_start is not None]
+    assert max(started) - min(started) < datetime.timedelta(seconds=0.2 + 5.0)
+
+
+def test_zero_trials_runs_nothing() -> None:
+    study = _study()
+    study.optimize(lambda t: 1.0, n_trials=0)
+    assert study.trials == []
 
 
 def test_timeout_with_n_trials_stops_at_n_trials() -> None:
@@ -474,7 +488,9 @@ def test_progress_bar_with_timeout(capsys: pytest.CaptureFixture[str]) -> None:
         time.sleep(0.02)
         return 1.0
 
+    start = time.monotonic()
     study.optimize(objective, timeout=0.1, show_progress_bar=True)
+    assert time.monotonic() - start < 0.1 + 5.0
     assert len(study.trials) >= 1
     assert "%" in capsys.readouterr().err
 
@@ -576,7 +592,9 @@ def test_timeout_with_threads() -> None:
         time.sleep(0.02)
         return 1.0
 
+    start = time.monotonic()
     study.optimize(objective, timeout=0.2, n_jobs=2)
+    assert time.monotonic() - start < 0.2 + 5.0
     assert len(study.trials) >= 2
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
 
