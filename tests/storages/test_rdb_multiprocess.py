@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,3 +83,31 @@ def test_enqueued_trials_run_exactly_once(url: str) -> None:
     for trial in trials:
         if "fixed_params" in trial.system_attrs:
             assert trial.params == {"x": trial.params["y"] / 10, "y": trial.params["y"]}
+
+
+def _asker(url: str, ready: Any, enqueued: Any, answers: Any) -> None:
+    study = hpo.load_study(study_name="asker", storage=url)
+    first = study.ask()  # this process's storage is open and has just created a trial
+    study.tell(first, 1.0)
+    ready.set()
+    assert enqueued.wait(timeout=120)
+    trial = study.ask()
+    answers.put((trial.number, trial.suggest_float("x", 0, 1)))
+    study.tell(trial, 2.0)
+
+
+@pytest.mark.slow
+def test_trial_enqueued_by_another_process_is_taken_by_the_next_ask(url: str) -> None:
+    study = hpo.create_study(study_name="asker", storage=url)
+    context = multiprocessing.get_context("spawn")
+    ready, enqueued, answers = context.Event(), context.Event(), context.Queue()
+    process = context.Process(target=_asker, args=(url, ready, enqueued, answers))
+    process.start()
+    assert ready.wait(timeout=120)
+    study.enqueue_trial({"x": 0.25})
+    enqueued.set()
+    number, x = answers.get(timeout=120)
+    process.join(timeout=120)
+    assert process.exitcode == 0
+    assert (number, x) == (1, 0.25)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2

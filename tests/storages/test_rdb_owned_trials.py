@@ -193,22 +193,26 @@ def test_popped_trial_is_cached_as_the_database_holds_it(url: str) -> None:
     assert fresh.system_attrs == {"fixed_params": {"x": 0.01}, "note": "own"}
 
 
-def test_trial_enqueued_by_another_process_is_taken_within_two_asks(url: str) -> None:
+def test_trial_enqueued_by_another_storage_is_taken_by_the_next_ask(url: str) -> None:
     storage = RDBStorage(url)
-    study_id = storage.create_new_study(MIN, "hint")
-    first = storage._create_new_trial(study_id)._trial_id
-    storage.set_trial_state_values(first, TrialState.COMPLETE, [1.0])  # saw no waiting trial
+    study_id = storage.create_new_study(MIN, "next-ask")
+    first = storage._pop_waiting_or_create_trial(study_id)._trial_id
+    storage.set_trial_state_values(first, TrialState.COMPLETE, [1.0])
     other_process = RDBStorage(url)
     other_process._cache = DatabaseCache()
     enqueued = other_process.create_new_trial(study_id, create_trial(state=TrialState.WAITING))
 
-    asked = []
-    for _ in range(2):
-        trial = storage._pop_waiting_trial(study_id) or storage._create_new_trial(study_id)
-        asked.append(trial._trial_id)
-        storage.set_trial_state_values(trial._trial_id, TrialState.COMPLETE, [1.0])
-    assert enqueued in asked
+    asked = storage._pop_waiting_or_create_trial(study_id)
+    assert asked._trial_id == enqueued and asked.state == TrialState.RUNNING
+    storage.set_trial_state_values(asked._trial_id, TrialState.COMPLETE, [1.0])
     assert RDBStorage(url).get_trial(enqueued).state == TrialState.COMPLETE
+    created = storage._pop_waiting_or_create_trial(study_id)
+    assert (created.number, created.state) == (2, TrialState.RUNNING)
+
+
+def test_unknown_study_is_a_key_error_when_asking(url: str) -> None:
+    with pytest.raises(KeyError):
+        RDBStorage(url)._pop_waiting_or_create_trial(999)
 
 
 def test_trial_enqueued_here_is_taken_by_the_next_ask(url: str) -> None:

@@ -250,12 +250,19 @@ def test_pop_whose_commit_was_lost_takes_one_trial(
     study_id = storage.create_new_study(MIN, "pop")
     for _ in range(2):
         storage.create_new_trial(study_id, create_trial(state=TrialState.WAITING))
-    lose.on_commit = True
-    popped = storage._pop_waiting_or_create_trial(study_id)
+    # Asking: one statement that takes a waiting trial or creates one.
+    lose.armed = lambda sql: "FOR UPDATE SKIP LOCKED" in sql
+    asked = storage._pop_waiting_or_create_trial(study_id)
     assert lose.fired == 1
-    assert popped.number == 0 and popped.state == TrialState.RUNNING
+    assert asked.number == 0 and asked.state == TrialState.RUNNING
+    # Taking a waiting trial alone: a transaction.
+    lose.on_commit = True
+    popped = storage._pop_waiting_trial(study_id)
+    assert lose.fired == 2
+    assert popped is not None and popped.number == 1 and popped.state == TrialState.RUNNING
+    storage.create_new_trial(study_id, create_trial(state=TrialState.WAITING))
     states = [t.state for t in RDBStorage(postgres_database_url).get_all_trials(study_id)]
-    assert states == [TrialState.RUNNING, TrialState.WAITING]
+    assert states == [TrialState.RUNNING, TrialState.RUNNING, TrialState.WAITING]
 
 
 def test_enqueue_whose_commit_was_lost_enqueues_once(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterable
 
 from hpo._best_trial import is_better
@@ -90,10 +89,6 @@ class StudyCache:
         return total
 
 
-# How long "no trial was waiting" seen by a statement spares the next pop its own query.
-WAITING_HINT_SECONDS = 1.0
-
-
 class DatabaseCache:
     """Everything cached for one database in this process."""
 
@@ -104,24 +99,6 @@ class DatabaseCache:
         self.trial_study: dict[int, int] = {}  # trial_id -> study_id
         self.anchors: dict[tuple[int, str], BaseDistribution] = {}
         self.directions: dict[int, list[StudyDirection]] = {}
-        # study_id -> when a statement last found no WAITING trial in the study
-        self.none_waiting: dict[int, float] = {}
-
-    def note_waiting(self, study_id: int, waiting: bool) -> None:
-        """Record whether a statement that just ran saw WAITING trials in the study."""
-        if waiting:
-            self.none_waiting.pop(study_id, None)
-        else:
-            self.none_waiting[study_id] = time.monotonic()
-
-    def may_have_waiting(self, study_id: int) -> bool:
-        """Whether the study may have WAITING trials, i.e. a pop must ask the database.
-
-        False only shortly after a statement found none: a trial enqueued by another process
-        since then is taken by a later pop (every create and finish refreshes the hint).
-        """
-        seen = self.none_waiting.get(study_id)
-        return seen is None or time.monotonic() - seen > WAITING_HINT_SECONDS
 
     def study(self, study_id: int, directions: list[StudyDirection]) -> StudyCache:
         """Return the cache of a study, creating it if needed."""
@@ -143,7 +120,6 @@ class DatabaseCache:
         with self.lock:
             self.studies.pop(study_id, None)
             self.directions.pop(study_id, None)
-            self.none_waiting.pop(study_id, None)
             for key in [k for k in self.anchors if k[0] == study_id]:
                 del self.anchors[key]
             doomed = [t for t, s in self.trial_study.items() if s == study_id]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
-from hpo.distributions import BaseDistribution, json_to_distribution
+from hpo.distributions import cached_json_to_distribution
 from hpo.storages._rdb import _schema as s
 from hpo.storages._rdb._engine import Raw
 from hpo.storages._rdb._schema import decode_float
@@ -58,55 +58,73 @@ def _columns(
     ]
 
 
+_CHILDREN: list[tuple[sa.Table, int, dict[str, str]]] = [
+    (
+        s.trial_params,
+        _PARAM,
+        {"name": "param_name", "number": "param_value", "text": "distribution_json"},
+    ),
+    (s.trial_values, _VALUE, {"integer": "objective", "number": "value", "code": "value_type"}),
+    (
+        s.trial_intermediate_values,
+        _INTERMEDIATE,
+        {"integer": "step", "number": "value", "code": "value_type"},
+    ),
+    (s.trial_user_attrs, _USER_ATTR, {"name": "key", "text": "value_json"}),
+    (s.trial_system_attrs, _SYSTEM_ATTR, {"name": "key", "text": "value_json"}),
+]
+
+
+def child_rows(restrict: Callable[[sa.Select[Any], sa.Table], sa.Select[Any]]) -> list[Any]:
+    """One SELECT per child table of ``trials``, in the row shape of a trials union.
+
+    ``restrict(select, table)`` limits each to the children of the trials wanted.
+    """
+    parts = []
+    for table, kind, spec in _CHILDREN:
+        columns = {key: table.c[name] for key, name in spec.items()}
+        parts.append(restrict(sa.select(*_columns(kind, table.c.trial_id, **columns)), table))
+    return parts
+
+
+def trial_head(
+    trial_id: Any, number: Any, state: Any, foreign_writes: Any, start: Any, study: Any
+) -> list[Any]:
+    """The columns of a trial's own row in a trials union (not finished: no completion)."""
+    return _columns(
+        _TRIAL,
+        trial_id,
+        integer=number,
+        code=state,
+        number=foreign_writes,
+        start=start,
+        study=study,
+    )
+
+
 def _trials_union(where: sa.ColumnElement[bool], by_trial_id: bool) -> sa.CompoundSelect:
     """All rows of the trials matching ``where`` (a condition on ``trials``)."""
     t = s.trials
-    parts = [
-        sa.select(
-            *_columns(
-                _TRIAL,
-                t.c.trial_id,
-                integer=t.c.number,
-                code=t.c.state,
-                number=t.c.foreign_writes,
-                start=t.c.datetime_start,
-                complete=t.c.datetime_complete,
-                study=t.c.study_id,
-            )
-        ).where(where)
-    ]
-    children: list[tuple[sa.Table, dict[str, Any]]] = [
-        (
-            s.trial_params,
-            {
-                "kind": _PARAM,
-                "name": "param_name",
-                "number": "param_value",
-                "text": "distribution_json",
-            },
-        ),
-        (s.trial_values, {"kind": _VALUE, "integer": "objective", "code": "value_type"}),
-        (
-            s.trial_intermediate_values,
-            {"kind": _INTERMEDIATE, "integer": "step", "code": "value_type"},
-        ),
-        (s.trial_user_attrs, {"kind": _USER_ATTR, "name": "key", "text": "value_json"}),
-        (s.trial_system_attrs, {"kind": _SYSTEM_ATTR, "name": "key", "text": "value_json"}),
-    ]
-    for table, spec in children:
-        spec = dict(spec)
-        kind = spec.pop("kind")
-        columns = {k: table.c[v] for k, v in spec.items()}
-        if table is s.trial_values or table is s.trial_intermediate_values:
-            columns["number"] = table.c.value
-        select = sa.select(*_columns(kind, table.c.trial_id, **columns))
+    head = sa.select(
+        *_columns(
+            _TRIAL,
+            t.c.trial_id,
+            integer=t.c.number,
+            code=t.c.state,
+            number=t.c.foreign_writes,
+            start=t.c.datetime_start,
+            complete=t.c.datetime_complete,
+            study=t.c.study_id,
+        )
+    ).where(where)
+
+    def restrict(select: sa.Select[Any], table: sa.Table) -> sa.Select[Any]:
         if by_trial_id:
             # ``where`` names trials.trial_id only: filter the child table directly.
-            select = select.where(table.c.trial_id == sa.bindparam("trial_id", required=False))
-        else:
-            select = select.join_from(table, t, table.c.trial_id == t.c.trial_id).where(where)
-        parts.append(select)
-    return sa.union_all(*parts)
+            return select.where(table.c.trial_id == sa.bindparam("trial_id", required=False))
+        return select.join_from(table, t, table.c.trial_id == t.c.trial_id).where(where)
+
+    return sa.union_all(head, *child_rows(restrict))
 
 
 # Statements are built once; SQLAlchemy caches their compiled form.
@@ -131,17 +149,8 @@ NEW_AND_UNFINISHED_TRIALS = _trials_union(
     by_trial_id=False,
 )
 
-_distribution_cache: dict[str, BaseDistribution] = {}
-
-
-def distribution_from_json(text: str) -> BaseDistribution:
-    """Parse a stored distribution, reusing the object for repeated JSON text."""
-    dist = _distribution_cache.get(text)
-    if dist is None:
-        dist = json_to_distribution(text)
-        if len(_distribution_cache) < 100_000:
-            _distribution_cache[text] = dist
-    return dist
+# A stored distribution is parsed once per distinct text, in the package's one cache.
+distribution_from_json = cached_json_to_distribution
 
 
 def utc(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -209,7 +218,11 @@ def build_trials(rows: Sequence[Any]) -> list[FrozenTrial]:
 
 def load_one(raw: Raw, trial_id: int) -> tuple[FrozenTrial, int, int] | None:
     """Read one trial, its study id and its ``foreign_writes``, or ``None`` if it is unknown."""
-    rows = raw.execute(ONE_TRIAL, {"trial_id": trial_id}).fetchall()
+    return one_trial(raw.execute(ONE_TRIAL, {"trial_id": trial_id}).fetchall())
+
+
+def one_trial(rows: Sequence[Any]) -> tuple[FrozenTrial, int, int] | None:
+    """Assemble the one trial of a trials union, with its study id and ``foreign_writes``."""
     heads = [row for row in rows if row[0] == _TRIAL]
     found = build_trials(rows)
     return (found[0], int(heads[0][9]), int(heads[0][5])) if found else None

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from hpo.storages._rdb import _queries
 from hpo.storages._rdb import _schema as s
 from hpo.trial import TrialState
 
@@ -194,14 +195,8 @@ class Statements:
             s.trials.c.client_token == bp("client_token", sa.BigInteger),
         )
         self.running_by_token = self.trial_by_token.where(s.trials.c.state == RUNNING)
-        self.waiting_exists = sa.select(
-            sa.exists().where(
-                s.trials.c.study_id == bp("study_id", sa.Integer), s.trials.c.state == WAITING
-            )
-        )
         if dialect == "postgresql":
-            # Counter and insert in one statement: one round trip, same atomicity. It also
-            # tells whether the study has waiting trials, for the next pop.
+            # Counter and insert in one statement: one round trip, same atomicity.
             counter = (
                 sa.update(s.studies)
                 .where(s.studies.c.study_id == bp("study_id", sa.Integer))
@@ -227,9 +222,7 @@ class Statements:
                 .returning(s.trials.c.trial_id, s.trials.c.number, s.trials.c.study_id)
                 .cte("created")
             )
-            self.create_running_trial: Any = sa.select(
-                created.c.trial_id, created.c.number, _waiting_in(created.c.study_id)
-            )
+            self.create_running_trial: Any = sa.select(created.c.trial_id, created.c.number)
             # With heartbeats on, the same statement records the trial's first heartbeat.
             first_beat = postgresql.insert(s.trial_heartbeats).from_select(
                 ["trial_id", "heartbeat"], sa.select(created.c.trial_id, self.now())
@@ -249,7 +242,7 @@ class Statements:
             "datetime_complete": bp("datetime_complete", sa.DateTime),
         }
         finish_returns = (s.trials.c.study_id, s.trials.c.foreign_writes)
-        # SQLite: this UPDATE, then the values and a waiting_exists, in one transaction.
+        # SQLite: this UPDATE, then the values, in one transaction.
         self.finish_trial = (
             sa.update(s.trials).where(finished).values(**finish_values).returning(*finish_returns)
         )
@@ -266,9 +259,9 @@ class Statements:
                 "value_type": values_insert.excluded.value_type,
             },
         )
-        # PostgreSQL: finish the trial, insert its values (taken from the UPDATE's row, so
-        # nothing is written unless the trial was unfinished) and look for waiting trials in
-        # one statement, which returns no row if the trial could not be finished. By the
+        # PostgreSQL: finish the trial and insert its values (taken from the UPDATE's row, so
+        # nothing is written unless the trial was unfinished) in one statement, which returns
+        # no row if the trial could not be finished. By the
         # number of values: none, one (plain parameters), several (arrays).
         self.finish: dict[int, Any] = {}
         if dialect == "postgresql":
@@ -302,9 +295,7 @@ class Statements:
                     unnested.c.value_type,
                 ).select_from(updated.join(unnested, sa.true())),
             }
-            result = sa.select(
-                updated.c.study_id, updated.c.foreign_writes, _waiting_in(updated.c.study_id)
-            )
+            result = sa.select(updated.c.study_id, updated.c.foreign_writes)
             self.finish[0] = result
             for count, source in sources.items():
                 inserted = postgresql.insert(s.trial_values).from_select(
@@ -371,6 +362,12 @@ class Statements:
         self.study_counter = sa.select(s.studies.c.next_trial_number).where(
             s.studies.c.study_id == bp("study_id")
         )
+        # PostgreSQL: pop a waiting trial or create one, by whether heartbeats are on.
+        self.pop_or_create: dict[bool, Any] = {}
+        if dialect == "postgresql":
+            self.pop_or_create = {
+                beating: pop_or_create(self, beating) for beating in (False, True)
+            }
 
     def now(self) -> Any:
         """The database's current time as naive UTC (PostgreSQL), else a bound parameter.
@@ -383,10 +380,94 @@ class Statements:
         return bp("now", sa.DateTime)
 
 
-def _waiting_in(study_id: Any) -> Any:
-    """Whether the study ``study_id`` (a column) has a WAITING trial, as a boolean column."""
-    found = sa.exists().where(s.trials.c.study_id == study_id, s.trials.c.state == WAITING)
-    return found.label("waiting")
+def pop_or_create(statements: Statements, beating: bool) -> Any:
+    """PostgreSQL: take the lowest WAITING trial of a study or create a RUNNING one, at once.
+
+    One statement: the waiting trial (skipping those other workers are taking) becomes
+    RUNNING; if there is none, the study's counter gives the number of a new trial. It
+    returns the trial as rows of a trials union (see ``_queries``): the taken trial with its
+    parameters and attributes, or the new one; no row if the study does not exist. With
+    ``beating`` the trial's first heartbeat is recorded too.
+    """
+    t = s.trials
+    started = sa.cast(bp("datetime_start"), sa.DateTime)
+    running = sa.literal_column(str(RUNNING), sa.Integer)
+    waiting = (
+        sa.select(t.c.trial_id)
+        .where(t.c.study_id == bp("study_id", sa.Integer), t.c.state == WAITING)
+        .order_by(t.c.number)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .cte("waiting")
+    )
+    popped = (
+        sa.update(t)
+        .where(t.c.trial_id == waiting.c.trial_id)
+        .values(
+            state=RUNNING,
+            datetime_start=bp("datetime_start", sa.DateTime),
+            client_token=bp("client_token", sa.BigInteger),
+        )
+        .returning(t.c.trial_id, t.c.number, t.c.foreign_writes, t.c.study_id)
+        .cte("popped")
+    )
+    counter = (
+        sa.update(s.studies)
+        .where(
+            s.studies.c.study_id == bp("study_id", sa.Integer),
+            ~sa.exists(sa.select(popped.c.trial_id)),
+        )
+        .values(next_trial_number=s.studies.c.next_trial_number + 1)
+        .returning(s.studies.c.study_id, (s.studies.c.next_trial_number - 1).label("number"))
+        .cte("counter")
+    )
+    created = (
+        sa.insert(t)
+        .from_select(
+            ["study_id", "number", "state", "datetime_start", "client_token"],
+            sa.select(
+                counter.c.study_id,
+                counter.c.number,
+                running,
+                started,
+                bp("client_token", sa.BigInteger),
+            ),
+        )
+        .returning(t.c.trial_id, t.c.number, t.c.study_id)
+        .cte("created")
+    )
+    zero = sa.literal_column("0", sa.Integer)
+    statement: Any = sa.union_all(
+        sa.select(
+            *_queries.trial_head(
+                popped.c.trial_id,
+                popped.c.number,
+                running,
+                popped.c.foreign_writes,
+                started,
+                popped.c.study_id,
+            )
+        ),
+        sa.select(
+            *_queries.trial_head(
+                created.c.trial_id, created.c.number, running, zero, started, created.c.study_id
+            )
+        ),
+        *_queries.child_rows(
+            lambda select, table: select.where(table.c.trial_id.in_(sa.select(popped.c.trial_id)))
+        ),
+    )
+    if beating:
+        now = statements.now()
+        beat = postgresql.insert(s.trial_heartbeats).from_select(
+            ["trial_id", "heartbeat"],
+            sa.union_all(sa.select(popped.c.trial_id, now), sa.select(created.c.trial_id, now)),
+        )
+        beat = beat.on_conflict_do_update(
+            index_elements=["trial_id"], set_={"heartbeat": beat.excluded.heartbeat}
+        )
+        statement = statement.add_cte(beat.cte("first_beat"))
+    return statement
 
 
 @functools.cache

@@ -5,10 +5,9 @@ The hot path of a trial's life runs prepared statements directly on the driver (
 finishing a trial are each one statement on PostgreSQL (one ``BEGIN IMMEDIATE`` transaction
 on SQLite), and every write to a trial is conditional on the trial being unfinished.
 
-A trial's life costs one round trip per write and no reads: creating and finishing also tell
-whether the study has waiting trials (so the next ``_pop_waiting_trial`` usually needs no
-query), and the record of a trial this storage object ran is cached when it finishes (see
-``_owned``), so reading it back costs nothing.
+A trial's life costs one round trip per write and no reads: taking a waiting trial or
+creating a new one is one statement (``Study.ask``), and the record of a trial this storage
+object ran is cached when it finishes (see ``_owned``), so reading it back costs nothing.
 
 Every write is safe to run again after a lost connection, which may have taken the commit
 with it: parameters, values and attributes are upserts of the same row; a finish that finds
@@ -124,14 +123,14 @@ class TrialOperations:
         params = args({"study_id": study_id, "datetime_start": start, "client_token": token})
         attempts = 0
 
-        def create(raw: Raw) -> tuple[int, int, bool]:
+        def create(raw: Raw) -> tuple[int, int]:
             nonlocal attempts
             attempts += 1
             if attempts > 1:
                 # The connection may have been lost after the first attempt committed.
                 found = raw.execute(sql.running_by_token, params).fetchone()
                 if found is not None:
-                    return int(found[0]), int(found[1]), True
+                    return int(found[0]), int(found[1])
             if sql.create_running_trial is not None:
                 statement = (
                     sql.create_running_trial
@@ -141,7 +140,7 @@ class TrialOperations:
                 row = raw.execute(statement, params).fetchone()
                 if row is None:
                     raise KeyError(f"No study with id {study_id}.")
-                return int(row[0]), int(row[1]), bool(row[2])
+                return int(row[0]), int(row[1])
             counter = raw.execute(sql.bump_counter, params).fetchone()
             if counter is None:
                 raise KeyError(f"No study with id {study_id}.")
@@ -160,13 +159,11 @@ class TrialOperations:
                 ),
             ).fetchone()
             self._first_beat(raw, int(inserted[0]), start)
-            waiting = raw.execute(sql.waiting_exists, params).fetchone()
-            return int(inserted[0]), number, bool(waiting[0])
+            return int(inserted[0]), number
 
-        # PostgreSQL: one atomic statement. SQLite: BEGIN IMMEDIATE and three (four) statements.
-        trial_id, number, waiting = self._db.fast(create, write=sql.create_running_trial is None)
+        # PostgreSQL: one atomic statement. SQLite: BEGIN IMMEDIATE and two (three) statements.
+        trial_id, number = self._db.fast(create, write=sql.create_running_trial is None)
         self._cache.trial_study[trial_id] = study_id
-        self._cache.note_waiting(study_id, waiting)
         started = start.replace(tzinfo=_UTC)
         # A new trial has foreign_writes 0; the caller's copy and the owned record are separate.
         self._owned.add(_new_running(number, started, trial_id), study_id, 0)
@@ -263,8 +260,6 @@ class TrialOperations:
         record.number = number
         record._trial_id = trial_id
         self._cache.trial_study[trial_id] = study_id
-        if record.state == TrialState.WAITING:
-            self._cache.note_waiting(study_id, True)  # the next pop in this process takes it
         return record
 
     @staticmethod
@@ -516,15 +511,14 @@ class TrialOperations:
         if state == TrialState.WAITING:
             self._owned.drop(trial_id)  # back in the queue: whoever pops it owns it
 
-            def requeue(raw: Raw) -> int:
+            def requeue(raw: Raw) -> None:
                 rows = raw.execute(sql.requeue_trial, args({"trial_id": trial_id})).fetchall()
                 if not rows:
                     self._raise_not_updatable(raw, trial_id)
                 if floats is not None:
                     self._write_values(raw, trial_id, floats)
-                return int(rows[0][0])
 
-            self._cache.note_waiting(self._db.fast(requeue, write=floats is not None), True)
+            self._db.fast(requeue, write=floats is not None)
             return True
 
         owned = self._owned.get(trial_id)
@@ -576,33 +570,29 @@ class TrialOperations:
             statement = sql.finish[min(count, 2)]
             bound = args(params)
 
-            def finish_in_one(raw: Raw) -> tuple[int, int, bool]:
+            def finish_in_one(raw: Raw) -> tuple[int, int]:
                 row = raw.execute(statement, bound).fetchone()
                 if row is None:
                     return self._finished_before(raw, trial_id, state, now)
-                return int(row[0]), int(row[1]), bool(row[2])
+                return int(row[0]), int(row[1])
 
-            study_id, foreign_writes, waiting = self._db.fast(finish_in_one)
-        else:
-            bound = args(params)
+            return self._db.fast(finish_in_one)
+        bound = args(params)
 
-            def finish(raw: Raw) -> tuple[int, int, bool]:
-                # A conditional UPDATE: of racing workers, exactly one finishes the trial.
-                rows = raw.execute(sql.finish_trial, bound).fetchall()
-                if not rows:
-                    return self._finished_before(raw, trial_id, state, now)
-                if floats:
-                    self._write_values(raw, trial_id, floats)
-                found = raw.execute(sql.waiting_exists, args({"study_id": rows[0][0]}))
-                return int(rows[0][0]), int(rows[0][1]), bool(found.fetchone()[0])
+        def finish(raw: Raw) -> tuple[int, int]:
+            # A conditional UPDATE: of racing workers, exactly one finishes the trial.
+            rows = raw.execute(sql.finish_trial, bound).fetchall()
+            if not rows:
+                return self._finished_before(raw, trial_id, state, now)
+            if floats:
+                self._write_values(raw, trial_id, floats)
+            return int(rows[0][0]), int(rows[0][1])
 
-            study_id, foreign_writes, waiting = self._db.fast(finish, write=bool(floats))
-        self._cache.note_waiting(study_id, waiting)
-        return study_id, foreign_writes
+        return self._db.fast(finish, write=bool(floats))
 
     def _finished_before(
         self, raw: Raw, trial_id: int, state: TrialState, now: datetime.datetime
-    ) -> tuple[int, int, bool]:
+    ) -> tuple[int, int]:
         """Explain a finish that matched no row, unless it is this very finish repeated.
 
         A finish whose commit was lost with the connection is run again; the trial then has
@@ -615,7 +605,7 @@ class TrialOperations:
             and row[2] == int(state)
             and _queries.utc(row[4]) == now.replace(tzinfo=_UTC)
         ):
-            return int(row[0]), -1, True
+            return int(row[0]), -1
         self._raise_not_updatable(raw, trial_id)
 
     def _write_values(self, raw: Raw, trial_id: int, floats: list[float]) -> None:
@@ -635,32 +625,73 @@ class TrialOperations:
         raw.executemany(self._sql.upsert_value, rows)
 
     def _pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
-        if not self._cache.may_have_waiting(study_id):
-            return None
-        token = new_client_token()
+        return self._pop_or_create(study_id, create=False)
+
+    def _pop_waiting_or_create_trial(self, study_id: int) -> FrozenTrial:
+        trial = self._pop_or_create(study_id, create=True)
+        assert trial is not None
+        return trial
+
+    def _pop_or_create(self, study_id: int, create: bool) -> FrozenTrial | None:
+        """Start the lowest WAITING trial of the study, else (``create``) a new RUNNING one.
+
+        PostgreSQL: one statement does both. SQLite: one ``BEGIN IMMEDIATE`` transaction.
+        Either way a trial enqueued by any process before this call is taken first.
+        """
+        sql = self._sql
         now = utcnow_naive()
-        params = args({"study_id": study_id, "datetime_start": now, "client_token": token})
+        token = new_client_token()
+        params = args(
+            {"study_id": study_id, "datetime_start": now, "client_token": token, "now": now}
+        )
+        one_statement = create and bool(sql.pop_or_create)
+        beating = self.heartbeat_interval is not None
         attempts = 0
 
-        def pop(raw: Raw) -> tuple[FrozenTrial, int, int] | None:
+        def run(raw: Raw) -> tuple[FrozenTrial, int, int] | None:
             nonlocal attempts
             attempts += 1
             if attempts > 1:
                 # The connection may have been lost after the first attempt committed.
-                found = raw.execute(self._sql.running_by_token, params).fetchone()
+                found = raw.execute(sql.running_by_token, params).fetchone()
                 if found is not None:
                     return _queries.load_one(raw, int(found[0]))
-            taken = raw.execute(self._sql.pop_waiting_trial, params).fetchall()
-            if not taken:
+            if one_statement:
+                rows = raw.execute(sql.pop_or_create[beating], params).fetchall()
+                result = _queries.one_trial(rows)
+                if result is None:
+                    raise KeyError(f"No study with id {study_id}.")
+                return result
+            taken = raw.execute(sql.pop_waiting_trial, params).fetchall()
+            if taken:
+                # Read in the same transaction, which holds the trial's row: writes by others
+                # come after it and are counted.
+                self._first_beat(raw, int(taken[0][0]), now)
+                return _queries.load_one(raw, int(taken[0][0]))
+            if not create:
                 return None
-            self._first_beat(raw, int(taken[0][0]), now)
-            # Read in the same transaction, which holds the trial's row: writes by others come
-            # after it and are counted. A dropped connection before COMMIT pops nothing.
-            return _queries.load_one(raw, int(taken[0][0]))
+            counter = raw.execute(sql.bump_counter, params).fetchone()
+            if counter is None:
+                raise KeyError(f"No study with id {study_id}.")
+            number = int(counter[0]) - 1
+            trial_id = raw.execute(
+                sql.insert_trial,
+                args(
+                    {
+                        "study_id": study_id,
+                        "number": number,
+                        "state": RUNNING,
+                        "datetime_start": now,
+                        "datetime_complete": None,
+                        "client_token": token,
+                    }
+                ),
+            ).fetchone()[0]
+            self._first_beat(raw, trial_id, now)
+            return _new_running(number, now.replace(tzinfo=_UTC), trial_id), study_id, 0
 
-        found = self._db.fast(pop, write=True)
+        found = self._db.fast(run, write=not one_statement)
         if found is None:
-            self._cache.note_waiting(study_id, False)
             return None
         trial, _, foreign_writes = found
         self._cache.trial_study[trial._trial_id] = study_id
