@@ -58,6 +58,73 @@ class TestFloatValidation:
         assert isinstance(d.step, float)
 
 
+class TestArgumentTypes:
+    @pytest.mark.parametrize("cls", [FloatDistribution, IntDistribution])
+    @pytest.mark.parametrize(
+        ("low", "type_name"),
+        [("0", "str"), (None, "NoneType"), (1j, "complex"), ([0], "list"), (True, "bool")],
+    )
+    def test_bound_that_is_not_a_number(self, cls: type, low: object, type_name: str) -> None:
+        with pytest.raises(TypeError, match=rf"low={re.escape(repr(low))} \({type_name}\)"):
+            cls(low, 5)
+
+    @pytest.mark.parametrize("cls", [FloatDistribution, IntDistribution])
+    def test_step_that_is_not_a_number(self, cls: type) -> None:
+        with pytest.raises(TypeError, match=r"step='1' \(str\)"):
+            cls(0, 5, step="1")
+
+    @pytest.mark.parametrize("cls", [FloatDistribution, IntDistribution])
+    @pytest.mark.parametrize("log", ["False", 0, 1, None])
+    def test_log_must_be_a_bool(self, cls: type, log: object) -> None:
+        with pytest.raises(TypeError, match=rf"log={re.escape(repr(log))}"):
+            cls(1, 5, log=log)
+
+    def test_numpy_bool_log_is_accepted(self) -> None:
+        assert FloatDistribution(1, 5, log=np.bool_(True)).log is True
+
+    @pytest.mark.parametrize("cls", [FloatDistribution, IntDistribution])
+    @pytest.mark.parametrize(
+        ("args", "name"),
+        [
+            ((-math.inf, 0), "low"),
+            ((0, math.inf), "high"),
+            ((math.nan, 1), "low"),
+            ((0, 10**400), "high"),
+        ],
+    )
+    def test_bounds_must_be_finite(self, cls: type, args: tuple[float, float], name: str) -> None:
+        with pytest.raises(ValueError, match=rf"{name}=.* must be a finite number"):
+            cls(*args)
+
+    @pytest.mark.parametrize("step", [math.inf, math.nan])
+    def test_float_step_must_be_finite(self, step: float) -> None:
+        with pytest.raises(ValueError, match=r"step=.* must be a finite number"):
+            FloatDistribution(0.0, 1.0, step=step)
+
+    def test_width_that_overflows_is_rejected(self) -> None:
+        with pytest.raises(ValueError, match=r"low=-1e\+308, high=1e\+308 is too wide"):
+            FloatDistribution(-1e308, 1e308)
+
+    def test_widest_finite_ranges_are_valid(self) -> None:
+        assert FloatDistribution(0.0, 1.7e308).high == 1.7e308
+        assert FloatDistribution(5e-324, 1.7e308, log=True).low == 5e-324
+
+    def test_step_grid_beyond_2_53_points_is_rejected(self) -> None:
+        with pytest.raises(ValueError, match=r"step=1e-300.*2\*\*53"):
+            FloatDistribution(0.0, 1.0, step=1e-300)
+        assert FloatDistribution(0.0, 1.0, step=1e-15).step == 1e-15
+
+    def test_int_bounds_within_2_53(self) -> None:
+        assert IntDistribution(-(2**53), 2**53).high == 2**53
+        with pytest.raises(ValueError, match=r"high=9007199254740993 is beyond \+-2\*\*53"):
+            IntDistribution(0, 2**53 + 1)
+
+    def test_long_values_are_shortened_in_messages(self) -> None:
+        with pytest.raises(ValueError) as info:
+            FloatDistribution(0, 10**400)
+        assert len(str(info.value)) < 200
+
+
 class TestIntValidation:
     def test_low_greater_than_high_names_both_values(self) -> None:
         with pytest.raises(ValueError, match=r"low=5.*high=2"):

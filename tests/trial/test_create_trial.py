@@ -111,3 +111,49 @@ def test_param_outside_distribution(value: Any, dist: Any) -> None:
 def test_param_outside_distribution_is_named() -> None:
     with pytest.raises(ValueError, match=r"'p'.*2\.0"):
         create_trial(value=1.0, params={"p": 2.0}, distributions={"p": FloatDistribution(0, 1)})
+
+
+def test_state_must_be_a_trial_state() -> None:
+    with pytest.raises(TypeError, match=r"state must be a TrialState.*'COMPLETE' \(str\)"):
+        create_trial(state="COMPLETE", value=1.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("state", [TrialState.FAIL, TrialState.WAITING, TrialState.RUNNING])
+def test_values_only_on_complete_and_pruned_trials(state: TrialState) -> None:
+    with pytest.raises(ValueError, match=rf"A {state.name} trial cannot have values"):
+        create_trial(state=state, value=1.0)
+
+
+def test_pruned_trial_may_have_a_value() -> None:
+    assert create_trial(state=TrialState.PRUNED, value=0.5).value == 0.5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"value": "1"}, TypeError, r"'1' \(str\)"),
+        ({"value": None, "values": 1.0}, TypeError, r"values must be a sequence"),
+        ({"values": [1.0, None]}, TypeError, r"None \(NoneType\)"),
+        ({"value": 10**400}, ValueError, "too large"),
+        ({"value": 1.0, "intermediate_values": {"a": 1.0}}, TypeError, r"step 'a' \(str\)"),
+        ({"value": 1.0, "intermediate_values": {True: 1.0}}, TypeError, r"step True \(bool\)"),
+        ({"value": 1.0, "intermediate_values": {-1: 1.0}}, ValueError, r"step=-1"),
+        ({"value": 1.0, "intermediate_values": {2**63: 1.0}}, ValueError, r"step=9223372036"),
+        ({"value": 1.0, "intermediate_values": {0: "a"}}, TypeError, r"\[0\].*'a'"),
+        ({"value": 1.0, "user_attrs": {1: "a"}}, TypeError, r"user_attrs keys must be str"),
+        ({"value": 1.0, "system_attrs": {None: "a"}}, TypeError, r"system_attrs keys"),
+        (
+            {"value": 1.0, "params": {"x": 0.5}, "distributions": {"x": (0, 1)}},
+            TypeError,
+            r"distribution of 'x'",
+        ),
+    ],
+)
+def test_fields_of_the_wrong_type(kwargs: dict[str, Any], error: type, pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        create_trial(**kwargs)
+
+
+def test_nan_and_inf_intermediate_values_are_valid() -> None:
+    t = create_trial(value=1.0, intermediate_values={0: float("nan"), 2**63 - 1: float("inf")})
+    assert t.intermediate_values[2**63 - 1] == float("inf")

@@ -76,6 +76,27 @@ def test_incompatible_second_suggest_raises() -> None:
         trial.suggest_int("x", 0, 2)
 
 
+def test_same_name_with_another_range_raises() -> None:
+    trial = FixedTrial({"x": 0.5})
+    assert trial.suggest_float("x", 0, 1) == 0.5
+    assert trial.suggest_float("x", 0, 1) == 0.5
+    with pytest.raises(ValueError, match=r"'x'.*high=1\.0.*high=2\.0"):
+        trial.suggest_float("x", 0, 2)
+
+
+def test_value_of_the_wrong_type_names_the_parameter() -> None:
+    trial = FixedTrial({"x": "0.5", "n": None})
+    with pytest.raises(TypeError, match=r"'x'='0.5'"):
+        trial.suggest_float("x", 0, 1)
+    with pytest.raises(TypeError, match=r"'n'=None"):
+        trial.suggest_int("n", 0, 1)
+
+
+def test_non_str_name_raises() -> None:
+    with pytest.raises(TypeError, match="name must be a str"):
+        FixedTrial({1: 0.5}).suggest_float(1, 0, 1)  # type: ignore[arg-type,dict-item]
+
+
 def test_never_prunes_and_report_is_validated() -> None:
     trial = FixedTrial({})
     for step in range(3):

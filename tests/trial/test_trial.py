@@ -227,6 +227,52 @@ class TestSameName:
 # -- invalid ranges -------------------------------------------------------------------------
 
 
+class TestArgumentTypes:
+    def test_bool_bound_is_rejected_even_after_the_int_was_cached(self) -> None:
+        # True == 1 and hash(True) == hash(1): the distribution cache must not let it in.
+        trial = _study().ask()
+        trial.suggest_float("a", 1, 2)
+        with pytest.raises(TypeError, match=r"low=True \(bool\).*'b'"):
+            trial.suggest_float("b", True, 2)
+        trial.suggest_float("c", 0.1, 1.0, log=True)
+        with pytest.raises(TypeError, match=r"log=1 \(int\).*'d'"):
+            trial.suggest_float("d", 0.1, 1.0, log=1)  # type: ignore[arg-type]
+
+    def test_numpy_bounds_and_integral_floats_are_accepted(self) -> None:
+        import numpy as np
+
+        trial = _study().ask()
+        x = trial.suggest_float("x", np.float32(0.0), np.int64(1), log=np.bool_(False))
+        n = trial.suggest_int("n", 1.0, np.int64(3), step=np.int32(1))  # type: ignore[arg-type]
+        assert 0.0 <= x <= 1.0 and n in (1, 2, 3)
+        assert trial.distributions["n"] == IntDistribution(1, 3)
+
+    @pytest.mark.parametrize("name", [1, None, ("a",), b"x", 1.5])
+    def test_non_str_name_records_nothing(self, name: Any) -> None:
+        study = _study()
+        trial = study.ask()
+        with pytest.raises(TypeError, match="parameter name must be a str"):
+            trial.suggest_float(name, 0.0, 1.0)
+        with pytest.raises(TypeError, match="parameter name must be a str"):
+            trial.suggest_categorical(name, ["a"])
+        assert study.trials[0].params == {}
+
+    def test_str_subclass_name_is_accepted(self) -> None:
+        class Name(str):
+            pass
+
+        trial = _study().ask()
+        assert 0.0 <= trial.suggest_float(Name("x"), 0.0, 1.0) <= 1.0
+        assert "x" in trial.params
+
+    def test_error_type_is_kept_when_the_parameter_is_added(self) -> None:
+        trial = _study().ask()
+        with pytest.raises(TypeError, match=r"'x'"):
+            trial.suggest_float("x", "0", 1)
+        with pytest.raises(ValueError, match=r"'x'"):
+            trial.suggest_float("x", 0, math.inf)
+
+
 class TestInvalidRanges:
     def test_float_low_above_high(self) -> None:
         trial = _study().ask()
@@ -449,6 +495,40 @@ class TestReport:
         trial = _study().ask()
         with pytest.raises(ValueError, match="-1"):
             trial.report(1.0, -1)
+
+    @pytest.mark.parametrize("step", [math.inf, math.nan, True])
+    def test_non_integer_steps_name_the_step(self, step: Any) -> None:
+        trial = _study().ask()
+        with pytest.raises(TypeError, match=rf"step={step!r}"):
+            trial.report(1.0, step)
+
+    def test_step_beyond_64_bits(self) -> None:
+        study = _study()
+        trial = study.ask()
+        trial.report(1.0, 2**63 - 1)
+        with pytest.raises(ValueError, match=r"2\*\*63 - 1, got step=9223372036854775808"):
+            trial.report(1.0, 2**63)
+        assert study.trials[0].intermediate_values == {2**63 - 1: 1.0}
+
+    def test_integral_float_step_is_stored_as_int(self) -> None:
+        study = _study()
+        trial = study.ask()
+        trial.report(1.0, 3.0)  # type: ignore[arg-type]
+        assert list(study.trials[0].intermediate_values) == [3]
+        assert type(next(iter(study.trials[0].intermediate_values))) is int
+
+    def test_nan_and_inf_values_are_kept(self) -> None:
+        study = _study()
+        trial = study.ask()
+        trial.report(math.nan, 0)
+        trial.report(-math.inf, 1)
+        stored = study.trials[0].intermediate_values
+        assert math.isnan(stored[0]) and stored[1] == -math.inf
+
+    def test_value_beyond_the_float_range(self) -> None:
+        trial = _study().ask()
+        with pytest.raises(ValueError, match="too large"):
+            trial.report(10**400, 0)
 
     def test_duplicate_step_warns_and_keeps_first(self) -> None:
         study = _study()
