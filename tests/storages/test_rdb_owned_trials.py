@@ -255,13 +255,22 @@ def test_forked_child_can_use_the_parents_storage(url: str) -> None:
     storage.set_trial_state_values(before, TrialState.COMPLETE, [1.0])
 
     context = multiprocessing.get_context("fork")
-    process = context.Process(target=_run_in_forked_child, args=(storage, study_id))
-    process.start()
-    process.join(timeout=120)
-    assert process.exitcode == 0
+    for _ in range(3):
+        process = context.Process(target=_run_in_forked_child, args=(storage, study_id))
+        process.start()
+        # The kept connections went back to the pool before the fork: the child holds none.
+        assert storage._db._idle == []
+        process.join(timeout=120)
+        assert process.exitcode == 0
 
     # The parent's own connections were neither used nor closed by the child.
     after = storage._create_new_trial(study_id)._trial_id
     storage.set_trial_state_values(after, TrialState.COMPLETE, [3.0])
     trials = RDBStorage(url).get_all_trials(study_id)
-    assert [(t.number, t.values) for t in trials] == [(0, [1.0]), (1, [2.0]), (2, [3.0])]
+    assert [(t.number, t.values) for t in trials] == [
+        (0, [1.0]),
+        (1, [2.0]),
+        (2, [2.0]),
+        (3, [2.0]),
+        (4, [3.0]),
+    ]

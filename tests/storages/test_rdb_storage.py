@@ -19,6 +19,7 @@ from hpo.exceptions import (
     UpdateFinishedTrialError,
 )
 from hpo.storages import RDBStorage, get_storage
+from hpo.storages._rdb._cache import DatabaseCache
 from hpo.trial import TrialState, create_trial
 
 MIN = [StudyDirection.MINIMIZE]
@@ -331,3 +332,18 @@ def test_writes_to_unknown_ids_raise_key_error(url: str) -> None:
         storage.set_trial_state_values(999, TrialState.COMPLETE, [1.0])
     with pytest.raises(KeyError):
         storage.get_trial_number_from_id(999)
+
+
+def test_many_unfinished_trials_are_synced_in_one_read(url: str) -> None:
+    storage = RDBStorage(url)
+    study_id = storage.create_new_study(MIN, "many-running")
+    trial_ids = [storage.create_new_trial(study_id) for _ in range(1100)]
+    assert len(storage.get_all_trials(study_id, deepcopy=False)) == 1100  # all unfinished
+    other = RDBStorage(url)
+    other._cache = DatabaseCache()
+    finished = trial_ids[::100]
+    for trial_id in finished:
+        other.set_trial_state_values(trial_id, TrialState.COMPLETE, [float(trial_id)])
+    trials = storage.get_all_trials(study_id, deepcopy=False)
+    done = {t._trial_id: t.values for t in trials if t.state == TrialState.COMPLETE}
+    assert done == {trial_id: [float(trial_id)] for trial_id in finished}

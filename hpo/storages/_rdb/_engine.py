@@ -20,7 +20,6 @@ a retried call runs again in full: the storage's writes are written to be safe t
 from __future__ import annotations
 
 import contextlib
-import datetime
 import json
 import math
 import os
@@ -39,6 +38,7 @@ from sqlalchemy.pool import StaticPool
 
 from hpo import logging
 from hpo.exceptions import StorageInternalError
+from hpo.storages._rdb._prepared import PreparedStatements, Raw
 
 _logger = logging.get_logger(__name__)
 
@@ -179,12 +179,7 @@ class Database:
         self._write_begin = write_begin
         self._dbapi: Any = self.engine.dialect.loaded_dbapi
         self._dbapi_error: type[Exception] = self._dbapi.Error
-        self._prepared: dict[int, Prepared] = {}
-        # The hot path binds parameters by position: cheaper for the driver than by name.
-        dialect: Any = self.engine.dialect
-        self._positional_dialect = (
-            dialect if dialect.positional else type(dialect)(paramstyle="format")
-        )
+        self.prepared = PreparedStatements(self.engine.dialect)
         self.integrity_error: type[Exception] = self._dbapi.IntegrityError
         # Kept-out connections of the hot path; list.append/pop are atomic, so no lock.
         self._idle: list[_Lease] = []
@@ -270,7 +265,7 @@ class Database:
         try:
             if write:
                 driver.execute(self._write_begin)
-            result = fn(Raw(lease, self))
+            result = fn(Raw(lease.cursor, self.prepared))
             if write:
                 driver.commit()
         except BaseException as e:
@@ -305,9 +300,13 @@ class Database:
     def _forget_parent_connections(self) -> None:
         """After ``fork``: leave the parent's connections untouched and open new ones."""
         self._forked = False
-        # Closing or even garbage-collecting them could end the parent's sessions.
-        _inherited.extend(self._idle)
+        # The parent returned its kept connections to the pool before forking (see
+        # ``_before_fork``); one released by another thread since then is kept, never
+        # closed: closing it, even by garbage collection, would end the parent's session.
+        _stragglers[:] = [*_stragglers, *self._idle][-_MAX_STRAGGLERS:]
         self._idle.clear()
+        # The pool's connections are dropped unclosed; psycopg does not end a session when
+        # a connection opened by another process is garbage-collected.
         self.engine.dispose(close=False)
 
     def close_idle(self) -> None:
@@ -440,14 +439,6 @@ class Database:
             return "locked" in message or "busy" in message
         return False
 
-    def prepare(self, statement: Any) -> Prepared:
-        """Compile a Core statement once for this database's dialect."""
-        prepared = self._prepared.get(id(statement))
-        if prepared is None:
-            prepared = Prepared(statement, self._positional_dialect, self.is_sqlite)
-            self._prepared[id(statement)] = prepared
-        return prepared
-
     @contextlib.contextmanager
     def _serialized(self) -> Iterator[None]:
         if self._serial is None:
@@ -501,7 +492,17 @@ def _close_leases(leases: list[_Lease]) -> None:
 
 
 _live_databases: weakref.WeakSet[Database] = weakref.WeakSet()
-_inherited: list[_Lease] = []
+# Kept connections a forked child found in its parent's hands: rare (a thread released one
+# while the parent forked), never closed, and at most this many are kept.
+_MAX_STRAGGLERS = 64
+_stragglers: list[_Lease] = []
+
+
+def _before_fork() -> None:
+    # The kept connections go back to the pool, so that the child holds none checked out:
+    # garbage-collecting a checked-out connection closes it, which would end the session.
+    for database in list(_live_databases):
+        database.close_idle()
 
 
 def _mark_forked() -> None:
@@ -511,68 +512,7 @@ def _mark_forked() -> None:
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_mark_forked)
-
-
-class Prepared:
-    """A Core statement compiled once: its SQL text and how to bind its parameters."""
-
-    __slots__ = ("defaults", "names", "sql", "sqlite")
-
-    def __init__(self, statement: Any, dialect: Any, sqlite: bool) -> None:
-        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-        self.sql: str = compiled.string
-        self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
-        # Values fixed in the statement itself (e.g. the states of an IN list).
-        self.defaults: dict[str, Any] = {
-            key: value for key, value in compiled.params.items() if value is not None
-        }
-        self.sqlite = sqlite
-
-    def bind(self, params: dict[str, Any]) -> tuple[Any, ...]:
-        """Return the positional parameters of one execution."""
-        if self.defaults:
-            params = {**self.defaults, **params}
-        if self.sqlite:
-            return tuple([_sqlite_value(params[name]) for name in self.names])
-        return tuple([params[name] for name in self.names])
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        # The text format SQLAlchemy uses for SQLite DateTime columns.
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
-
-
-class Raw:
-    """A driver connection that runs :class:`Prepared` statements on one reused cursor.
-
-    Each call's result must be read before the next statement runs.
-    """
-
-    __slots__ = ("_cursor", "_database")
-
-    def __init__(self, lease: _Lease, database: Database) -> None:
-        self._cursor = lease.cursor
-        self._database = database
-
-    def execute(self, statement: Any, params: dict[str, Any], sql: str | None = None) -> Any:
-        """Execute a Core ``statement`` (prepared on first use) and return the cursor.
-
-        ``sql`` replaces the prepared text (same parameters), e.g. with an inlined id list.
-        """
-        prepared = self._database.prepare(statement)
-        return self._cursor.execute(prepared.sql if sql is None else sql, prepared.bind(params))
-
-    def prepared_sql(self, statement: Any) -> str:
-        """Return the SQL text of a Core statement as prepared for this database."""
-        return self._database.prepare(statement).sql
-
-    def executemany(self, statement: Any, rows: list[dict[str, Any]]) -> None:
-        """Execute a Core ``statement`` once per row of parameters."""
-        prepared = self._database.prepare(statement)
-        self._cursor.executemany(prepared.sql, [prepared.bind(row) for row in rows])
+    os.register_at_fork(before=_before_fork, after_in_child=_mark_forked)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) -> None:

@@ -14,14 +14,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from hpo.distributions import cached_json_to_distribution
 from hpo.storages._rdb import _schema as s
-from hpo.storages._rdb._engine import Raw
+from hpo.storages._rdb._prepared import Raw
 from hpo.storages._rdb._schema import decode_float
 from hpo.trial import FrozenTrial, TrialState
-
-_IDS_MARKER = "HPO_UNFINISHED_TRIAL_IDS"
 
 _TRIAL, _PARAM, _VALUE, _INTERMEDIATE, _USER_ATTR, _SYSTEM_ATTR = range(6)
 
@@ -138,16 +137,33 @@ NEW_TRIALS = _trials_union(
     ),
     by_trial_id=False,
 )
-NEW_AND_UNFINISHED_TRIALS = _trials_union(
-    sa.and_(
-        s.trials.c.study_id == sa.bindparam("study_id", required=False),
-        sa.or_(
-            s.trials.c.number > sa.bindparam("after_number", required=False),
-            s.trials.c.trial_id.in_([sa.literal_column(_IDS_MARKER)]),
+
+
+def _unfinished_ids(sqlite: bool) -> sa.ColumnElement[bool]:
+    """``trials.trial_id`` is in the list bound as ``unfinished_ids``: one parameter.
+
+    PostgreSQL takes an array (``= ANY``); SQLite a JSON array, expanded by ``json_each``.
+    """
+    ids: Any = sa.bindparam("unfinished_ids", required=False)
+    if not sqlite:
+        return s.trials.c.trial_id == sa.any_(sa.cast(ids, postgresql.ARRAY(sa.Integer)))
+    listed = sa.func.json_each(ids).table_valued("value")
+    return s.trials.c.trial_id.in_(sa.select(listed.c.value))
+
+
+NEW_AND_UNFINISHED_TRIALS = {
+    sqlite: _trials_union(
+        sa.and_(
+            s.trials.c.study_id == sa.bindparam("study_id", required=False),
+            sa.or_(
+                s.trials.c.number > sa.bindparam("after_number", required=False),
+                _unfinished_ids(sqlite),
+            ),
         ),
-    ),
-    by_trial_id=False,
-)
+        by_trial_id=False,
+    )
+    for sqlite in (False, True)
+}
 
 # A stored distribution is parsed once per distinct text, in the package's one cache.
 distribution_from_json = cached_json_to_distribution
@@ -232,17 +248,9 @@ def load_changes(
     raw: Raw, study_id: int, after_number: int, unfinished_ids: Sequence[int]
 ) -> list[FrozenTrial]:
     """Read the trials of a study numbered above ``after_number`` or in ``unfinished_ids``."""
-    params = {"study_id": study_id, "after_number": after_number}
+    params: dict[str, Any] = {"study_id": study_id, "after_number": after_number}
     if not unfinished_ids:
         return build_trials(raw.execute(NEW_TRIALS, params).fetchall())
-    found: list[FrozenTrial] = []
     ids = [int(i) for i in unfinished_ids]
-    chunk = 1000
-    for start in range(0, len(ids), chunk):
-        if start > 0:
-            params = {"study_id": study_id, "after_number": 2**31 - 1}  # only chunk 0 reads new
-        # Integer ids are inlined; the statement keeps its bound study and number.
-        id_list = ", ".join(str(i) for i in ids[start : start + chunk])
-        sql = raw.prepared_sql(NEW_AND_UNFINISHED_TRIALS).replace(_IDS_MARKER, id_list)
-        found.extend(build_trials(raw.execute(NEW_AND_UNFINISHED_TRIALS, params, sql).fetchall()))
-    return found
+    params["unfinished_ids"] = json.dumps(ids) if raw.sqlite else ids
+    return build_trials(raw.execute(NEW_AND_UNFINISHED_TRIALS[raw.sqlite], params).fetchall())

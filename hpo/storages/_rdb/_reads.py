@@ -15,8 +15,9 @@ from hpo._best_trial import check_best_trial
 from hpo.storages._rdb import _queries
 from hpo.storages._rdb import _schema as s
 from hpo.storages._rdb._cache import DatabaseCache, StudyCache
-from hpo.storages._rdb._engine import Database, Raw
+from hpo.storages._rdb._engine import Database
 from hpo.storages._rdb._owned import OwnedTrials
+from hpo.storages._rdb._prepared import Raw
 from hpo.storages._rdb._statements import Statements, args
 from hpo.trial import FrozenTrial, TrialState
 

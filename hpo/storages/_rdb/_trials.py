@@ -36,8 +36,9 @@ from hpo.exceptions import UpdateFinishedTrialError
 from hpo.storages._rdb import _queries
 from hpo.storages._rdb import _schema as s
 from hpo.storages._rdb._cache import DatabaseCache
-from hpo.storages._rdb._engine import Database, Raw
+from hpo.storages._rdb._engine import Database
 from hpo.storages._rdb._owned import OwnedTrials
+from hpo.storages._rdb._prepared import Raw
 from hpo.storages._rdb._statements import RUNNING, Statements, args
 from hpo.trial import FrozenTrial, TrialState
 
