@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from hpo import logging
+from hpo._keys import FAIL_REASON_KEY, FIXED_PARAMS_KEY
 from hpo.exceptions import UpdateFinishedTrialError
 from hpo.trial import FrozenTrial, TrialState, create_trial
 
@@ -132,7 +133,7 @@ def fail_stale_trials(study: Study) -> list[int]:
     failed: list[FrozenTrial] = []
     for trial_id in storage._get_stale_trial_ids(study._study_id):
         try:
-            storage.set_trial_system_attr(trial_id, "fail_reason", "stale heartbeat")
+            storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, "stale heartbeat")
             if storage.set_trial_state_values(trial_id, TrialState.FAIL):
                 failed.append(storage.get_trial(trial_id))
         except UpdateFinishedTrialError:
@@ -181,8 +182,8 @@ class RetryFailedTrialCallback:
             "failed_trial": history[0] if history else trial.number,
             "retry_history": [*history, trial.number],
         }
-        if "fixed_params" in trial.system_attrs:
-            system_attrs["fixed_params"] = trial.system_attrs["fixed_params"]
+        if FIXED_PARAMS_KEY in trial.system_attrs:
+            system_attrs[FIXED_PARAMS_KEY] = trial.system_attrs[FIXED_PARAMS_KEY]
         study.add_trial(
             create_trial(
                 state=TrialState.WAITING,

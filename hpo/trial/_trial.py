@@ -7,6 +7,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from hpo import logging
+from hpo._keys import FIXED_PARAMS_KEY
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
 from hpo.trial._base import BaseTrial, check_report_arguments
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
     from hpo.study import Study
 
 _logger = logging.get_logger(__name__)
-
-FIXED_PARAMS_KEY = "fixed_params"
 
 
 class Trial(BaseTrial):

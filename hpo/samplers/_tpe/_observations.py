@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hpo._keys import CONSTRAINTS_KEY
 from hpo.distributions import BaseDistribution, CategoricalDistribution
 from hpo.search_space._cursor import FinishedTrialCursor
 from hpo.trial import FrozenTrial, TrialState
@@ -21,7 +22,6 @@ from hpo.trial import FrozenTrial, TrialState
 if TYPE_CHECKING:
     from hpo.study import Study
 
-CONSTRAINTS_KEY = "constraints"
 COMPLETE = 1
 PRUNED = 2
 # Bracket ids are computed lazily; this marks a row whose id is not known yet.

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hpo import logging
+from hpo._keys import CONSTRAINTS_KEY
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution, CategoricalDistribution
 from hpo.samplers._base import BaseSampler
 from hpo.samplers._random import sample_uniform
 from hpo.samplers._tpe import _split
 from hpo.samplers._tpe._kernels import CategoricalDistanceFunc, categorical_distance_matrix
-from hpo.samplers._tpe._observations import COMPLETE, CONSTRAINTS_KEY, internal_value
+from hpo.samplers._tpe._observations import COMPLETE, internal_value
 from hpo.samplers._tpe._parzen_estimator import ParzenEstimator, ParzenEstimatorParameters
 from hpo.samplers._tpe._study_state import StudyState, default_weights_cached
 from hpo.samplers._tpe._weights import (

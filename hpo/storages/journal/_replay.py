@@ -15,12 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from hpo._study_direction import StudyDirection
-from hpo.distributions import (
-    BaseDistribution,
-    json_to_distribution,
-)
-from hpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
-from hpo.storages._study_record import StudyRecord
+from hpo.distributions import BaseDistribution, cached_json_to_distribution
+from hpo.storages._records import AttrsName, StudyRecords, new_trial_record
 from hpo.storages.journal._codec import (
     CorruptLogError,
     decode_attr,
@@ -42,9 +38,6 @@ OP_SET_TRIAL_STATE_VALUES = "set_trial_state_values"
 OP_SET_TRIAL_INTERMEDIATE_VALUE = "set_trial_intermediate_value"
 OP_SET_TRIAL_USER_ATTR = "set_trial_user_attr"
 OP_SET_TRIAL_SYSTEM_ATTR = "set_trial_system_attr"
-
-
-StudyState = StudyRecord
 
 
 def _field(log: dict[str, Any], key: str) -> Any:
@@ -93,26 +86,28 @@ def _external(distribution: BaseDistribution, internal: float) -> Any:
         raise CorruptLogError(f"{internal!r} is not a value of {distribution}") from None
 
 
-def finished_trial_error(trial: FrozenTrial) -> UpdateFinishedTrialError:
-    """Return the error for a change to the finished ``trial``."""
-    return UpdateFinishedTrialError(
-        f"Trial#{trial.number} is already finished ({trial.state.name}) and cannot be updated."
-    )
+def distribution_of(text: Any) -> BaseDistribution:
+    """Return the distribution serialized as ``text`` (one shared object per distinct text)."""
+    if not isinstance(text, str):
+        raise CorruptLogError(f"not a distribution: {text!r}")
+    try:
+        return cached_json_to_distribution(text)
+    except (ValueError, TypeError, KeyError):
+        raise CorruptLogError(f"not a distribution: {text!r}") from None
 
 
-class JournalState:
-    """Every study and trial of a journal, as of the last applied log."""
+class JournalState(StudyRecords):
+    """Every study and trial of a journal, as of the last applied log.
+
+    Each log is decoded here and applied by :class:`~hpo.storages._records.StudyRecords`,
+    the state machine the in-memory storage uses too.
+    """
 
     def __init__(self) -> None:
-        self.studies: dict[int, StudyState] = {}
-        self.study_name_to_id: dict[str, int] = {}
-        self.trial_locations: dict[int, tuple[int, int]] = {}
-        self.next_study_id = 0
-        self.next_trial_id = 0
-        self._distributions: dict[str, BaseDistribution] = {}
+        super().__init__()
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             OP_CREATE_STUDY: self._create_study,
-            OP_DELETE_STUDY: self._delete_study,
+            OP_DELETE_STUDY: lambda log: self.delete_study(_int_field(log, "study_id")),
             OP_SET_STUDY_USER_ATTR: lambda log: self._set_study_attr(log, "user_attrs"),
             OP_SET_STUDY_SYSTEM_ATTR: lambda log: self._set_study_attr(log, "system_attrs"),
             OP_CREATE_TRIAL: self._create_trial,
@@ -124,57 +119,6 @@ class JournalState:
             OP_SET_TRIAL_SYSTEM_ATTR: lambda log: self._set_trial_attr(log, "system_attrs"),
         }
 
-    # -- queries ---------------------------------------------------------------------------
-    def study(self, study_id: int) -> StudyState:
-        """Return a study; :class:`KeyError` if there is none with this id."""
-        try:
-            return self.studies[study_id]
-        except (KeyError, TypeError):
-            raise KeyError(f"No study with id {study_id!r}.") from None
-
-    def location(self, trial_id: int) -> tuple[int, int]:
-        """Return ``(study_id, number)`` of a trial; :class:`KeyError` if there is none."""
-        try:
-            return self.trial_locations[trial_id]
-        except (KeyError, TypeError):
-            raise KeyError(f"No trial with id {trial_id!r}.") from None
-
-    def trial(self, trial_id: int) -> FrozenTrial:
-        """Return the stored record of a trial (not a copy)."""
-        study_id, number = self.location(trial_id)
-        return self.studies[study_id].trials[number]
-
-    def updatable_trial(self, trial_id: int) -> tuple[StudyState, FrozenTrial]:
-        """Return a trial that may change, with its study.
-
-        Raises
-        ------
-        KeyError
-            If there is no such trial.
-        UpdateFinishedTrialError
-            If the trial is finished.
-        """
-        study_id, number = self.location(trial_id)
-        study = self.studies[study_id]
-        trial = study.trials[number]
-        if trial.state.is_finished():
-            raise finished_trial_error(trial)
-        return study, trial
-
-    def distribution(self, text: Any) -> BaseDistribution:
-        """Return the distribution serialized as ``text``, shared between identical texts."""
-        if not isinstance(text, str):
-            raise CorruptLogError(f"not a distribution: {text!r}")
-        distribution = self._distributions.get(text)
-        if distribution is None:
-            try:
-                distribution = json_to_distribution(text)
-            except (ValueError, TypeError, KeyError):
-                raise CorruptLogError(f"not a distribution: {text!r}") from None
-            self._distributions[text] = distribution
-        return distribution
-
-    # -- applying --------------------------------------------------------------------------
     def apply(self, log: dict[str, Any]) -> Any:
         """Apply one log and return the operation's result.
 
@@ -191,6 +135,7 @@ class JournalState:
             raise CorruptLogError(f"unknown operation {op!r}")
         return handler(log)
 
+    # -- decoding, then applying -----------------------------------------------------------
     def _create_study(self, log: dict[str, Any]) -> int:
         name = _str_field(log, "name")
         raw_directions = _field(log, "directions")
@@ -200,101 +145,28 @@ class JournalState:
             raise CorruptLogError(f"not directions: {raw_directions!r}") from None
         if not directions:
             raise CorruptLogError("a study needs at least one direction")
-        if name in self.study_name_to_id:
-            raise DuplicatedStudyError(f"A study named {name!r} already exists.")
-        study_id = self.next_study_id
-        self.next_study_id += 1
-        self.studies[study_id] = StudyState(name, directions)
-        self.study_name_to_id[name] = study_id
-        return study_id
+        return self.create_study(name, directions)
 
-    def _delete_study(self, log: dict[str, Any]) -> None:
-        study_id = _int_field(log, "study_id")
-        study = self.study(study_id)
-        for trial in study.trials:
-            del self.trial_locations[trial._trial_id]
-        del self.study_name_to_id[study.name]
-        del self.studies[study_id]
-
-    def _set_study_attr(self, log: dict[str, Any], attrs_name: str) -> None:
+    def _set_study_attr(self, log: dict[str, Any], attrs: AttrsName) -> None:
         study_id = _int_field(log, "study_id")
         key = _str_field(log, "key")
         value = decode_attr(_field(log, "value"))
-        getattr(self.study(study_id), attrs_name)[key] = value
+        self.set_study_attr(study_id, attrs, key, value)
 
     def _create_trial(self, log: dict[str, Any]) -> int:
         study_id = _int_field(log, "study_id")
-        study = self.study(study_id)
         start = decode_datetime(_field(log, "datetime_start"))
         if "state" not in log:
-            trial = self._new_trial(TrialState.RUNNING, None, start, None)
+            trial = new_trial_record(TrialState.RUNNING, None, start)
         else:
-            trial = self._template_trial(study, log, start)
-        trial._number = len(study.trials)
-        trial._trial_id = self.next_trial_id
-        self.next_trial_id += 1
-        study.trials.append(trial)
-        self.trial_locations[trial._trial_id] = (study_id, trial.number)
-        for name, distribution in trial.distributions.items():
-            study.param_distribution.setdefault(name, distribution)
-        if trial.state == TrialState.WAITING:
-            study.waiting_numbers.append(trial.number)
-        elif trial.state == TrialState.COMPLETE:
-            study.update_best(trial)
-        return trial._trial_id
-
-    @staticmethod
-    def _new_trial(
-        state: TrialState,
-        values: list[float] | None,
-        start: datetime.datetime | None,
-        complete: datetime.datetime | None,
-    ) -> FrozenTrial:
-        return FrozenTrial(-1, state, None, start, complete, {}, {}, {}, {}, {}, -1, values=values)
-
-    def _template_trial(
-        self, study: StudyState, log: dict[str, Any], start: datetime.datetime | None
-    ) -> FrozenTrial:
-        state = _state_field(log, "state")
-        values = decode_values(_field(log, "values"))
-        complete = decode_datetime(_field(log, "datetime_complete"))
-        distributions = {
-            name: self.distribution(text)
-            for name, text in _dict_field(log, "distributions").items()
-        }
-        internal_params = _dict_field(log, "params")
-        if set(internal_params) != set(distributions):
-            raise CorruptLogError("params and distributions name different parameters")
-        params = {
-            name: _external(distributions[name], decode_float(value))
-            for name, value in internal_params.items()
-        }
-        user_attrs = decode_attrs(_field(log, "user_attrs"))
-        system_attrs = decode_attrs(_field(log, "system_attrs"))
-        steps = _field(log, "intermediate_values")
-        try:
-            intermediate = {int(step): decode_float(value) for step, value in steps}
-        except (TypeError, ValueError):
-            raise CorruptLogError(f"not intermediate values: {steps!r}") from None
-        for name, distribution in distributions.items():
-            study.check_distribution(name, distribution)
-        trial = self._new_trial(state, values, start, complete)
-        trial._params = params
-        trial._distributions = distributions
-        trial._user_attrs = user_attrs
-        trial._system_attrs = system_attrs
-        trial._intermediate_values = intermediate
-        return trial
+            trial = _template_trial(log, start)
+        return self.create_trial(study_id, trial)._trial_id
 
     def _pop_waiting_trial(self, log: dict[str, Any]) -> int | None:
-        study = self.study(_int_field(log, "study_id"))
+        study_id = _int_field(log, "study_id")
         start = decode_datetime(_field(log, "datetime_start"))
-        if not study.waiting_numbers:
-            return None
-        trial = study.trials[study.waiting_numbers.pop(0)]
-        trial._state = TrialState.RUNNING
-        trial._datetime_start = start
-        return trial._trial_id
+        trial = self.pop_waiting_trial(study_id, start)
+        return None if trial is None else trial._trial_id
 
     def _set_trial_param(self, log: dict[str, Any]) -> None:
         # The most frequent operation: fields are read inline rather than through helpers.
@@ -302,52 +174,57 @@ class JournalState:
             trial_id = log["trial_id"]
             name = log["name"]
             internal = decode_float(log["value"])
-            distribution = self.distribution(log["distribution"])
+            distribution = distribution_of(log["distribution"])
         except KeyError as e:
             raise CorruptLogError(f"missing field {e}") from None
         if type(trial_id) is not int or type(name) is not str:
             raise CorruptLogError(f"bad trial id {trial_id!r} or name {name!r}")
         external = _external(distribution, internal)
-        study, trial = self.updatable_trial(trial_id)
-        study.check_distribution(name, distribution)
-        study.param_distribution.setdefault(name, distribution)
-        trial._params[name] = external
-        trial._distributions[name] = distribution
+        self.set_trial_param(trial_id, name, external, distribution)
 
     def _set_trial_state_values(self, log: dict[str, Any]) -> bool:
         trial_id = _int_field(log, "trial_id")
         state = _state_field(log, "state")
         values = decode_values(_field(log, "values"))
         moment = decode_datetime(_field(log, "datetime"))
-        study, trial = self.updatable_trial(trial_id)
-        if state == TrialState.RUNNING and trial.state != TrialState.WAITING:
-            return False
-        if trial.state == TrialState.WAITING:
-            study.waiting_numbers.remove(trial.number)
-        trial._state = state
-        if values is not None:
-            trial._values = values
-        if state == TrialState.RUNNING:
-            trial._datetime_start = moment
-        elif state.is_finished():
-            trial._datetime_complete = moment
-            if state == TrialState.COMPLETE:
-                study.update_best(trial)
-        elif state == TrialState.WAITING:
-            study.waiting_numbers.append(trial.number)
-            study.waiting_numbers.sort()
-        return True
+        return self.set_trial_state_values(trial_id, state, values, moment)
 
     def _set_trial_intermediate_value(self, log: dict[str, Any]) -> None:
         trial_id = _int_field(log, "trial_id")
         step = _int_field(log, "step")
         value = decode_float(_field(log, "value"))
-        _, trial = self.updatable_trial(trial_id)
-        trial._intermediate_values[step] = value
+        self.set_trial_intermediate_value(trial_id, step, value)
 
-    def _set_trial_attr(self, log: dict[str, Any], attrs_name: str) -> None:
+    def _set_trial_attr(self, log: dict[str, Any], attrs: AttrsName) -> None:
         trial_id = _int_field(log, "trial_id")
         key = _str_field(log, "key")
         value = decode_attr(_field(log, "value"))
-        _, trial = self.updatable_trial(trial_id)
-        getattr(trial, attrs_name)[key] = value
+        self.set_trial_attr(trial_id, attrs, key, value)
+
+
+def _template_trial(log: dict[str, Any], start: datetime.datetime | None) -> FrozenTrial:
+    state = _state_field(log, "state")
+    values = decode_values(_field(log, "values"))
+    complete = decode_datetime(_field(log, "datetime_complete"))
+    distributions = {
+        name: distribution_of(text) for name, text in _dict_field(log, "distributions").items()
+    }
+    internal_params = _dict_field(log, "params")
+    if set(internal_params) != set(distributions):
+        raise CorruptLogError("params and distributions name different parameters")
+    params = {
+        name: _external(distributions[name], decode_float(value))
+        for name, value in internal_params.items()
+    }
+    steps = _field(log, "intermediate_values")
+    try:
+        intermediate = {int(step): decode_float(value) for step, value in steps}
+    except (TypeError, ValueError):
+        raise CorruptLogError(f"not intermediate values: {steps!r}") from None
+    trial = new_trial_record(state, values, start, complete)
+    trial._params = params
+    trial._distributions = distributions
+    trial._user_attrs = decode_attrs(_field(log, "user_attrs"))
+    trial._system_attrs = decode_attrs(_field(log, "system_attrs"))
+    trial._intermediate_values = intermediate
+    return trial

@@ -15,7 +15,7 @@ from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution, distribution_to_json
 from hpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from hpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
-from hpo.storages._study_record import StudyRecordReads
+from hpo.storages._study_record import StudyRecord, StudyRecordReads
 from hpo.storages.journal import _replay as ops
 from hpo.storages.journal._base import BaseJournalBackend
 from hpo.storages.journal._codec import (
@@ -26,7 +26,7 @@ from hpo.storages.journal._codec import (
     encode_float,
     encode_values,
 )
-from hpo.storages.journal._replay import JournalState, StudyState
+from hpo.storages.journal._replay import JournalState
 from hpo.trial import FrozenTrial, TrialState
 
 _logger = logging.get_logger(__name__)
@@ -179,8 +179,7 @@ class JournalStorage(StudyRecordReads, BaseStorage):
             if study_name is None:
                 study_name = DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())
             self._sync()
-            if study_name in self._state.study_name_to_id:
-                raise DuplicatedStudyError(f"A study named {study_name!r} already exists.")
+            self._state.check_new_study(study_name)
             study_id: int = self._write(
                 ops.OP_CREATE_STUDY, name=study_name, directions=direction_values
             )
@@ -208,18 +207,15 @@ class JournalStorage(StudyRecordReads, BaseStorage):
     def get_study_id_from_name(self, study_name: str) -> int:
         with self._lock:
             self._sync()
-            try:
-                return self._state.study_name_to_id[study_name]
-            except (KeyError, TypeError):
-                raise KeyError(f"No study named {study_name!r}.") from None
+            return self._state.study_id(study_name)
 
-    def _synced_study(self, study_id: int) -> StudyState:
+    def _synced_study(self, study_id: int) -> StudyRecord:
         self._sync()
         return self._state.study(study_id)
 
     _read_study = _synced_study
 
-    def _read_all_studies(self) -> dict[int, StudyState]:
+    def _read_all_studies(self) -> dict[int, StudyRecord]:
         self._sync()
         return self._state.studies
 
@@ -232,10 +228,11 @@ class JournalStorage(StudyRecordReads, BaseStorage):
     ) -> FrozenTrial:
         fields = {} if template_trial is None else _encode_template(template_trial)
         with self._lock:
-            study = self._synced_study(study_id)
+            self._sync()
             if template_trial is not None:
-                for name, distribution in template_trial.distributions.items():
-                    study.check_distribution(name, distribution)
+                self._state.check_template(study_id, template_trial)
+            else:
+                self._state.study(study_id)
             fields.setdefault("datetime_start", _now())
             trial_id = self._write(ops.OP_CREATE_TRIAL, study_id=study_id, **fields)
             return self._state.trial(trial_id)._copy(deep=False)
@@ -273,8 +270,7 @@ class JournalStorage(StudyRecordReads, BaseStorage):
         distribution_json = distribution_to_json(distribution)
         with self._lock:
             self._sync()
-            study, _ = self._state.updatable_trial(trial_id)
-            study.check_distribution(param_name, distribution)
+            self._state.check_param(trial_id, param_name, distribution)
             self._write(
                 ops.OP_SET_TRIAL_PARAM,
                 trial_id=trial_id,
@@ -285,10 +281,8 @@ class JournalStorage(StudyRecordReads, BaseStorage):
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         with self._lock:
-            trials = self._synced_study(study_id).trials
-            if not isinstance(trial_number, int) or not 0 <= trial_number < len(trials):
-                raise KeyError(f"Study {study_id} has no trial number {trial_number!r}.")
-            return trials[trial_number]._trial_id
+            self._sync()
+            return self._state.trial_id(study_id, trial_number)
 
     def get_trial_number_from_id(self, trial_id: int) -> int:
         with self._lock:
