@@ -70,6 +70,17 @@ class Study:
     ------
     KeyError
         If ``storage`` has no study named ``study_name``.
+
+    Notes
+    -----
+    A study pickles, so it can be sent to worker processes (``multiprocessing``, joblib,
+    Dask). With a database URL (RDB) or a journal storage, the unpickled study works on the
+    same stored study: its storage reconnects, and trials run by any copy are seen by all.
+    With an :class:`~hpo.storages.InMemoryStorage`, as in Optuna, the unpickled study holds a
+    *copy* of the trials: the copies diverge from there. The sampler and the pruner pickle
+    with their state (a seeded sampler's random generator included, so every copy draws the
+    same numbers unless its ``reseed_rng()`` is called); locks are recreated, and a running
+    ``optimize`` is not carried over.
     """
 
     def __init__(
@@ -91,6 +102,19 @@ class Study:
         self._in_optimize = False
         # Monotonic time after which optimize() next looks for stale trials (heartbeats).
         self._next_stale_check = 0.0
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_optimize_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._optimize_lock = threading.Lock()
+        # Whatever ran in the pickling process does not run here.
+        self._stop_flag = False
+        self._in_optimize = False
+        self._next_stale_check = 0.0  # monotonic clocks differ between processes
 
     # -- directions ------------------------------------------------------------------------
     @property
