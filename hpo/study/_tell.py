@@ -106,7 +106,7 @@ def tell(
     check_tell_state(state)
     trial_id, frozen = _resolve(study, trial)
     if state is not None and not state.is_finished():
-        raise ValueError(f"tell() needs COMPLETE, PRUNED or FAIL, got {state.name}.")
+        raise ValueError(f"tell() needs state COMPLETE, PRUNED or FAIL, got state={state.name}.")
 
     # A live trial's local record is current: this process owns the RUNNING trial. If another
     # worker failed it meanwhile (stale heartbeat), the conditional state update below says so.
