@@ -280,6 +280,24 @@ def test_copy_study_to_another_storage() -> None:
     assert len(hpo.load_study(study_name="src", storage=source_storage).trials) == 5
 
 
+def test_copy_study_keeps_running_trials_in_their_place() -> None:
+    # add_trial refuses RUNNING trials, but a copy is a snapshot of a live study.
+    source_storage, target_storage = InMemoryStorage(), InMemoryStorage()
+    source = hpo.create_study(storage=source_storage, study_name="live")
+    source.optimize(lambda t: 1.0, n_trials=1)
+    running = source.ask()
+    running.suggest_float("x", 0, 1)
+    source.optimize(lambda t: 2.0, n_trials=1)
+    hpo.copy_study(from_study_name="live", from_storage=source_storage, to_storage=target_storage)
+    copied = hpo.load_study(study_name="live", storage=target_storage).trials
+    assert [(t.number, t.state) for t in copied] == [
+        (0, TrialState.COMPLETE),
+        (1, TrialState.RUNNING),
+        (2, TrialState.COMPLETE),
+    ]
+    assert copied[1].params == running.params
+
+
 def test_copy_study_with_new_name_in_same_storage() -> None:
     storage = InMemoryStorage()
     source = _populated_study(storage)
