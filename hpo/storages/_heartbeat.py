@@ -17,7 +17,7 @@ import abc
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hpo import logging
 from hpo._keys import FAIL_REASON_KEY, FIXED_PARAMS_KEY
@@ -26,11 +26,23 @@ from hpo.trial import FrozenTrial, TrialState, create_trial
 
 if TYPE_CHECKING:
     from hpo.storages._base import BaseStorage
-    from hpo.study import Study
 
 _logger = logging.get_logger(__name__)
 
-FailedTrialCallback = Callable[["Study", FrozenTrial], None]
+
+class HeartbeatStudy(Protocol):
+    """What the heartbeat clean-up uses of a study (``hpo.Study`` is one)."""
+
+    @property
+    def _storage(self) -> BaseStorage: ...
+
+    @property
+    def _study_id(self) -> int: ...
+
+    def add_trial(self, trial: FrozenTrial) -> None: ...
+
+
+FailedTrialCallback = Callable[[HeartbeatStudy, FrozenTrial], None]
 
 
 class BaseHeartbeat(abc.ABC):
@@ -111,7 +123,7 @@ class HeartbeatThread:
             self._thread.join()
 
 
-def fail_stale_trials(study: Study) -> list[int]:
+def fail_stale_trials(study: HeartbeatStudy) -> list[int]:
     """Mark the study's stale RUNNING trials FAIL and run the failed-trial callback on each.
 
     Workers call this before asking for a new trial. When several workers race, each stale
@@ -174,7 +186,7 @@ class RetryFailedTrialCallback:
         self._max_retry = max_retry
         self._inherit_intermediate_values = inherit_intermediate_values
 
-    def __call__(self, study: Study, trial: FrozenTrial) -> None:
+    def __call__(self, study: HeartbeatStudy, trial: FrozenTrial) -> None:
         history = list(trial.system_attrs.get("retry_history", []))
         if self._max_retry is not None and len(history) >= self._max_retry:
             return
