@@ -18,6 +18,7 @@ from hpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from hpo.storages._heartbeat import BaseHeartbeat, FailedTrialCallback
 from hpo.storages._rdb import _schema as s
 from hpo.storages._rdb._cache import DatabaseCache, get_database_cache
+from hpo.storages._rdb._create import attr_to_json, utcnow_naive
 from hpo.storages._rdb._engine import (
     DEFAULT_CONNECTION_RETRY_TIMEOUT,
     Database,
@@ -30,7 +31,7 @@ from hpo.storages._rdb._owned import OwnedTrials
 from hpo.storages._rdb._queries import to_naive_utc
 from hpo.storages._rdb._reads import TrialReads
 from hpo.storages._rdb._statements import RUNNING, args, statements_for
-from hpo.storages._rdb._trials import TrialOperations, attr_to_json, utcnow_naive
+from hpo.storages._rdb._trials import TrialOperations
 
 _UTC = datetime.timezone.utc
 
