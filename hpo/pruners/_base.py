@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 class BasePruner(abc.ABC):
@@ -19,10 +19,10 @@ class BasePruner(abc.ABC):
     """
 
     @abc.abstractmethod
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return ``True`` to stop ``trial`` now."""
 
-    def bracket_id(self, study: Study, trial: FrozenTrial) -> int | None:
+    def bracket_id(self, study: StudyView, trial: FrozenTrial) -> int | None:
         """Return the group of trials that ``trial`` should be compared with, or ``None``.
 
         Pruners that run trials under different budgets (Hyperband's brackets) return a

@@ -22,7 +22,7 @@ from hpo.pruners._successive_halving import (
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 MAX_RESOURCE_KEY = "pruner:hyperband:max_resource"
 
@@ -101,7 +101,7 @@ class HyperbandPruner(BasePruner):
         # Bracket of each (study name, trial number): a pure function, computed once.
         self._bracket_cache: dict[tuple[str, int], int] = {}
 
-    def _layout(self, study: Study) -> _Layout | None:
+    def _layout(self, study: StudyView) -> _Layout | None:
         max_resource = self._max_resource
         if max_resource is None:
             max_resource = shared_resource(
@@ -123,7 +123,7 @@ class HyperbandPruner(BasePruner):
             self._layouts[max_resource] = layout
         return layout
 
-    def n_brackets(self, study: Study) -> int | None:
+    def n_brackets(self, study: StudyView) -> int | None:
         """Return the number of brackets for ``study``, or ``None`` while not known yet.
 
         Parameters
@@ -139,7 +139,7 @@ class HyperbandPruner(BasePruner):
         layout = self._layout(study)
         return None if layout is None else len(layout.budgets)
 
-    def budgets(self, study: Study) -> list[int] | None:
+    def budgets(self, study: StudyView) -> list[int] | None:
         """Return each bracket's budget (trials started in it) for ``study``, or ``None``.
 
         Parameters
@@ -163,7 +163,7 @@ class HyperbandPruner(BasePruner):
             self._bracket_cache[key] = bracket
         return bracket
 
-    def bracket_id(self, study: Study, trial: FrozenTrial) -> int | None:
+    def bracket_id(self, study: StudyView, trial: FrozenTrial) -> int | None:
         """Return the index of ``trial``'s bracket, or ``None`` while brackets are not known.
 
         Parameters
@@ -183,7 +183,7 @@ class HyperbandPruner(BasePruner):
             return None
         return self._bracket_of(layout, study.study_name, trial.number)
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` should stop, judged within its bracket.
 
         Parameters

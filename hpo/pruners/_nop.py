@@ -8,11 +8,11 @@ from hpo.pruners._base import BasePruner
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 class NopPruner(BasePruner):
     """A pruner that never stops a trial."""
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         return False

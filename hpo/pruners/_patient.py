@@ -10,7 +10,7 @@ from hpo.pruners._rules import check_int, check_real, has_stagnated
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 class PatientPruner(BasePruner):
@@ -57,7 +57,7 @@ class PatientPruner(BasePruner):
             raise ValueError(f"min_delta must be >= 0, got min_delta={min_delta}.")
         self._min_delta = min_delta
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` has stagnated and the wrapped pruner (if any) stops it.
 
         Parameters
@@ -83,7 +83,7 @@ class PatientPruner(BasePruner):
             return True
         return self._wrapped_pruner.prune(study, trial)
 
-    def bracket_id(self, study: Study, trial: FrozenTrial) -> int | None:
+    def bracket_id(self, study: StudyView, trial: FrozenTrial) -> int | None:
         """Return the wrapped pruner's bracket for ``trial`` (``None`` without one)."""
         if self._wrapped_pruner is None:
             return None

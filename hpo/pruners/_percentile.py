@@ -20,7 +20,7 @@ from hpo.pruners._rules import (
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 _COMPLETE = (TrialState.COMPLETE,)
 
@@ -91,7 +91,7 @@ class PercentilePruner(BasePruner):
         self._interval_steps = check_int("interval_steps", interval_steps, 1)
         self._n_min_trials = check_int("n_min_trials", n_min_trials, 1)
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` should stop at its latest reported step.
 
         Parameters

@@ -14,7 +14,7 @@ from hpo.pruners._rules import check_int, check_real, is_promotable, rung_step
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 RUNG_KEY_PREFIX = "completed_rung_"
 MIN_RESOURCE_KEY = "pruner:successive_halving:min_resource"
@@ -35,7 +35,7 @@ def completed_rungs(system_attrs: dict[str, object]) -> int:
 
 
 def shared_resource(
-    study: Study, key: str, cache: dict[str, float], estimate: Callable[[], float | None]
+    study: StudyView, key: str, cache: dict[str, float], estimate: Callable[[], float | None]
 ) -> float | None:
     """Return a resource estimated once per study and shared by every process.
 
@@ -74,7 +74,7 @@ def shared_resource(
     return value
 
 
-def last_step_of_completed(study: Study) -> int | None:
+def last_step_of_completed(study: StudyView) -> int | None:
     """Return the largest last step among COMPLETE trials, or ``None`` if there is none."""
     steps = [
         t.last_step
@@ -155,7 +155,7 @@ class SuccessiveHalvingPruner(BasePruner):
         self._bootstrap_count = check_int("bootstrap_count", bootstrap_count, 0)
         self._auto_min_resource: dict[str, float] = {}
 
-    def _resolve_min_resource(self, study: Study) -> float | None:
+    def _resolve_min_resource(self, study: StudyView) -> float | None:
         if self._min_resource is not None:
             return self._min_resource
 
@@ -165,7 +165,7 @@ class SuccessiveHalvingPruner(BasePruner):
 
         return shared_resource(study, MIN_RESOURCE_KEY, self._auto_min_resource, estimate)
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` should stop at its latest reported step.
 
         Parameters
@@ -191,7 +191,7 @@ class SuccessiveHalvingPruner(BasePruner):
 
     def _judge(
         self,
-        study: Study,
+        study: StudyView,
         trial: FrozenTrial,
         min_resource: float,
         load_trials: Callable[[], Sequence[FrozenTrial]],

@@ -10,7 +10,7 @@ from hpo.pruners._rules import check_int, check_real, due_check_step
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 def _check_bound(name: str, value: object) -> float | None:
@@ -71,7 +71,7 @@ class ThresholdPruner(BasePruner):
         self._n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps, 0)
         self._interval_steps = check_int("interval_steps", interval_steps, 1)
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial``'s latest value is out of bounds (or NaN) at a checked step.
 
         Parameters

@@ -14,7 +14,7 @@ from hpo.pruners._rules import check_int, check_real
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 def worse_by_signed_rank(differences: np.ndarray) -> float:
@@ -105,7 +105,7 @@ class WilcoxonPruner(BasePruner):
         self._p_threshold = p_threshold
         self._n_startup_steps = check_int("n_startup_steps", n_startup_steps, 0)
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` is significantly worse than the study's best trial.
 
         Parameters

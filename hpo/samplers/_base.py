@@ -10,7 +10,7 @@ from hpo.distributions import BaseDistribution
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 class BaseSampler(abc.ABC):
@@ -24,13 +24,13 @@ class BaseSampler(abc.ABC):
     """
 
     def infer_relative_search_space(
-        self, study: Study, trial: FrozenTrial
+        self, study: StudyView, trial: FrozenTrial
     ) -> dict[str, BaseDistribution]:
         """Return the parameters to sample jointly for ``trial``; empty for none (default)."""
         return {}
 
     def sample_relative(
-        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+        self, study: StudyView, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
         """Return joint proposals (external representation) for ``search_space``."""
         return {}
@@ -38,19 +38,19 @@ class BaseSampler(abc.ABC):
     @abc.abstractmethod
     def sample_independent(
         self,
-        study: Study,
+        study: StudyView,
         trial: FrozenTrial,
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
         """Return a value (external representation) for one parameter."""
 
-    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+    def before_trial(self, study: StudyView, trial: FrozenTrial) -> None:
         """Hook called when a trial starts, before any sampling."""
 
     def after_trial(
         self,
-        study: Study,
+        study: StudyView,
         trial: FrozenTrial,
         state: TrialState,
         values: Sequence[float] | None,
@@ -60,7 +60,7 @@ class BaseSampler(abc.ABC):
     def reseed_rng(self) -> None:
         """Draw a fresh seed, so that copies of a sampler in threads diverge."""
 
-    def _raise_error_if_multi_objective(self, study: Study) -> None:
+    def _raise_error_if_multi_objective(self, study: StudyView) -> None:
         if len(study.directions) > 1:
             raise ValueError(f"{type(self).__name__} does not support multi-objective studies.")
 

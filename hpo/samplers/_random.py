@@ -17,7 +17,7 @@ from hpo.samplers._base import BaseSampler
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> Any:
@@ -69,7 +69,7 @@ class RandomSampler(BaseSampler):
 
     def sample_independent(
         self,
-        study: Study,
+        study: StudyView,
         trial: FrozenTrial,
         param_name: str,
         param_distribution: BaseDistribution,

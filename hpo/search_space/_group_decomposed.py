@@ -7,6 +7,7 @@ groups; each group can then be sampled jointly from the trials that contain it.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from hpo.distributions import BaseDistribution
@@ -14,7 +15,7 @@ from hpo.search_space._cursor import FinishedTrialCursor
 from hpo.trial import TrialState
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 class _SearchSpaceGroup:
@@ -83,9 +84,9 @@ class _GroupDecomposedSearchSpace:
             self._states = (TrialState.COMPLETE, TrialState.PRUNED)
         self._cursor = FinishedTrialCursor()
         self._group = _SearchSpaceGroup()
-        self._study_key: tuple[int, int] | None = None
+        self._study_key: Hashable = None
 
-    def calculate(self, study: Study) -> _SearchSpaceGroup:
+    def calculate(self, study: StudyView) -> _SearchSpaceGroup:
         """Return the groups of ``study``'s finished trials.
 
         Parameters
@@ -98,7 +99,7 @@ class _GroupDecomposedSearchSpace:
         _SearchSpaceGroup
             The current partition (shared with later calls; do not modify).
         """
-        study_key = (id(study._storage), study._study_id)
+        study_key = study._identity
         if self._study_key != study_key:
             self._study_key = study_key
             self._cursor = FinishedTrialCursor()

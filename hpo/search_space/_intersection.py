@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING
 
 from hpo.distributions import BaseDistribution
@@ -10,7 +10,7 @@ from hpo.search_space._cursor import FinishedTrialCursor
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 
 def _states(include_pruned: bool) -> tuple[TrialState, ...]:
@@ -56,9 +56,9 @@ class IntersectionSearchSpace:
         self._states = _states(include_pruned)
         self._cursor = FinishedTrialCursor()
         self._search_space: dict[str, BaseDistribution] | None = None
-        self._study_key: tuple[int, int] | None = None
+        self._study_key: Hashable = None
 
-    def calculate(self, study: Study) -> dict[str, BaseDistribution]:
+    def calculate(self, study: StudyView) -> dict[str, BaseDistribution]:
         """Return the intersection search space of ``study``, sorted by parameter name.
 
         Parameters
@@ -71,7 +71,7 @@ class IntersectionSearchSpace:
         dict[str, BaseDistribution]
             Parameter name to distribution; empty before any trial finished.
         """
-        study_key = (id(study._storage), study._study_id)
+        study_key = study._identity
         if self._study_key != study_key:
             self._study_key = study_key
             self._cursor = FinishedTrialCursor()

@@ -10,7 +10,7 @@ from hpo.trial import FrozenTrial
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hpo.study._study import Study
+    from hpo.study._protocol import ExportedStudy
 
 _KNOWN_ATTRS = (
     "number",
@@ -37,7 +37,9 @@ def _attr_value(trial: FrozenTrial, attr: str) -> Any:
     return getattr(trial, attr)
 
 
-def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> pd.DataFrame:
+def trials_dataframe(
+    study: ExportedStudy, attrs: Sequence[str], multi_index: bool
+) -> pd.DataFrame:
     """Build the DataFrame of :meth:`Study.trials_dataframe`."""
     import pandas as pd
 

@@ -18,11 +18,13 @@ from hpo.study._arguments import check_optimize_arguments
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from hpo.study._study import ObjectiveFuncType, Study
+    from hpo.study._protocol import ObjectiveFuncType
+    from hpo.study._protocol import OptimizingStudy as Study
 
 _logger = logging.get_logger(__name__)
 
-Callback = Callable[["Study", FrozenTrial], None]
+# Callbacks get the Study itself, which the loop sees only as an OptimizingStudy.
+Callback = Callable[[Any, FrozenTrial], None]
 
 
 class _Budget:

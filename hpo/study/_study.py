@@ -25,14 +25,13 @@ from hpo.study._arguments import (
     check_states,
     check_trial_to_add,
 )
+from hpo.study._protocol import ObjectiveFuncType
 from hpo.trial import FrozenTrial, Trial, TrialState, create_trial
 
 if TYPE_CHECKING:
     import pandas as pd
 
 _logger = logging.get_logger(__name__)
-
-ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
 
 
 def default_sampler() -> BaseSampler:
@@ -136,6 +135,11 @@ class Study:
     def directions(self) -> list[StudyDirection]:
         """The direction of each objective."""
         return list(self._directions)
+
+    @property
+    def _identity(self) -> tuple[BaseStorage, int]:
+        """The storage object and study id: what samplers key their per-study caches by."""
+        return (self._storage, self._study_id)
 
     def _is_multi_objective(self) -> bool:
         return len(self._directions) > 1

@@ -13,7 +13,7 @@ from hpo.study._arguments import check_tell_state
 from hpo.trial import FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
-    from hpo.study._study import Study
+    from hpo.study._protocol import TellingStudy as Study
 
 _logger = logging.get_logger(__name__)
 

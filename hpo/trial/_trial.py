@@ -14,7 +14,7 @@ from hpo.trial._base import BaseTrial, check_report_arguments
 from hpo.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import TrialStudy as Study
 
 _logger = logging.get_logger(__name__)
 

@@ -20,7 +20,7 @@ from hpo.search_space._cursor import FinishedTrialCursor
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 COMPLETE = 1
 PRUNED = 2
@@ -187,7 +187,7 @@ class TrialTable:
             mask &= ~np.isnan(column)
         return np.flatnonzero(mask)
 
-    def brackets(self, study: Study) -> np.ndarray:
+    def brackets(self, study: StudyView) -> np.ndarray:
         """Return each row's bracket id from the study's pruner, computing unknown ones once."""
         brackets = self._brackets[: self.size]
         unknown = np.flatnonzero(brackets == _UNKNOWN_BRACKET)

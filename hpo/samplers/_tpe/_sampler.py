@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,7 +37,7 @@ from hpo.samplers._tpe._weights import (
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    from hpo.study import Study
+    from hpo._study_protocol import StudyView
 
 _logger = logging.get_logger(__name__)
 
@@ -226,7 +226,7 @@ class TPESampler(BaseSampler):
         self._constant_liar = True if constant_liar is None else bool(constant_liar)
         self._constraints_func = constraints_func
         self._lock = threading.RLock()
-        self._states: dict[tuple[int, int], StudyState] = {}
+        self._states: dict[Hashable, StudyState] = {}
 
     # -- pickling: caches and the lock are rebuilt -----------------------------------------
     def __getstate__(self) -> dict[str, Any]:
@@ -268,27 +268,27 @@ class TPESampler(BaseSampler):
         self._rng = np.random.default_rng()
 
     # -- study state -------------------------------------------------------------------------
-    def _is_multivariate(self, study: Study) -> bool:
+    def _is_multivariate(self, study: StudyView) -> bool:
         # Joint modelling won on both single- and multi-objective benchmarks (docs/tpe.md).
         return True if self._multivariate is None else self._multivariate
 
-    def _is_grouped(self, study: Study) -> bool:
+    def _is_grouped(self, study: StudyView) -> bool:
         if not self._is_multivariate(study):
             return False
         return True if self._group is None else self._group
 
-    def _study_state(self, study: Study) -> tuple[StudyState, list[FrozenTrial]]:
-        key = (id(study._storage), study._study_id)
+    def _study_state(self, study: StudyView) -> tuple[StudyState, list[FrozenTrial]]:
+        key = study._identity
         state = self._states.get(key)
-        if state is None or state.storage is not study._storage:
-            state = StudyState(study._storage, len(study.directions))
+        if state is None:
+            state = StudyState(len(study.directions))
             self._states[key] = state
         running = state.table.sync(study.get_trials(deepcopy=False))
         return state, running
 
     # -- BaseSampler ---------------------------------------------------------------------------
     def infer_relative_search_space(
-        self, study: Study, trial: FrozenTrial
+        self, study: StudyView, trial: FrozenTrial
     ) -> dict[str, BaseDistribution]:
         """Return the parameters proposed when the trial starts: those all finished trials
         share (with ``group``, the union of the groups).
@@ -307,7 +307,7 @@ class TPESampler(BaseSampler):
         return {name: dist for name, dist in space.items() if not dist.single()}
 
     def sample_relative(
-        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+        self, study: StudyView, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
         """Propose values for ``search_space`` jointly; empty during the startup trials."""
         if not search_space:
@@ -336,7 +336,7 @@ class TPESampler(BaseSampler):
 
     def sample_independent(
         self,
-        study: Study,
+        study: StudyView,
         trial: FrozenTrial,
         param_name: str,
         param_distribution: BaseDistribution,
@@ -365,7 +365,7 @@ class TPESampler(BaseSampler):
         return param_distribution.to_external_repr(internal[param_name])
 
     def _should_warn_independent(
-        self, study: Study, trial: FrozenTrial, name: str, distribution: BaseDistribution
+        self, study: StudyView, trial: FrozenTrial, name: str, distribution: BaseDistribution
     ) -> bool:
         if not (self._warn_independent_sampling and self._is_multivariate(study)):
             return False
@@ -375,7 +375,7 @@ class TPESampler(BaseSampler):
 
     def after_trial(
         self,
-        study: Study,
+        study: StudyView,
         trial: FrozenTrial,
         state: TrialState,
         values: Sequence[float] | None,
@@ -402,7 +402,7 @@ class TPESampler(BaseSampler):
         study._set_trial_system_attr(trial, CONSTRAINTS_KEY, floats)
 
     # -- TPE -----------------------------------------------------------------------------------
-    def _gamma_of(self, study: Study, n_ranked: int) -> int:
+    def _gamma_of(self, study: StudyView, n_ranked: int) -> int:
         if self._gamma is not None:
             gamma = self._gamma
         elif len(study.directions) > 1:
@@ -431,7 +431,7 @@ class TPESampler(BaseSampler):
         return weights
 
     def _split_rows(
-        self, study: Study, state: StudyState, rows: np.ndarray, n_below: int
+        self, study: StudyView, state: StudyState, rows: np.ndarray, n_below: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Return (good rows, bad rows, good-row weights or None for the default)."""
         table = state.table
@@ -473,7 +473,7 @@ class TPESampler(BaseSampler):
 
     def _split_and_weigh(
         self,
-        study: Study,
+        study: StudyView,
         state: StudyState,
         rows: np.ndarray,
         liar_numbers: tuple[int, ...],
@@ -503,7 +503,7 @@ class TPESampler(BaseSampler):
 
     def _sample(
         self,
-        study: Study,
+        study: StudyView,
         trial: FrozenTrial,
         state: StudyState,
         running: list[FrozenTrial],

@@ -17,8 +17,7 @@ from hpo.search_space import IntersectionSearchSpace, _GroupDecomposedSearchSpac
 class StudyState:
     """What the sampler remembers about one study between calls."""
 
-    def __init__(self, storage: object, n_objectives: int) -> None:
-        self.storage = storage
+    def __init__(self, n_objectives: int) -> None:
         self.table = TrialTable(n_objectives)
         self.intersection = IntersectionSearchSpace(include_pruned=True)
         self.groups = _GroupDecomposedSearchSpace(include_pruned=True)
