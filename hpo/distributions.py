@@ -162,6 +162,9 @@ def _check_log(log: Any) -> bool:
 
 # Parameter values are kept as floats, which hold every integer up to 2**53 exactly.
 _MAX_EXACT_INT = 2**53
+# Samplers tell grid points apart by half a step of the normalized range; with more steps,
+# that half step nears float rounding (TPE loses it at 2**52 steps).
+_MAX_GRID_STEPS = 2**50
 
 
 def _number(dist: BaseDistribution, value: Any) -> float:
@@ -200,7 +203,7 @@ class FloatDistribution(BaseDistribution):
     ValueError
         For a bound or ``step`` that is NaN or infinite, ``low > high``, a range whose width
         ``high - low`` overflows a float, ``log`` with ``low <= 0``, ``log`` together with
-        ``step``, ``step <= 0``, or a step grid of more than 2**53 points.
+        ``step``, ``step <= 0``, or a step grid of more than 2**50 steps.
 
     Example
     -------
@@ -229,10 +232,10 @@ class FloatDistribution(BaseDistribution):
                 f"The range low={low}, high={high} is too wide: high - low overflows a float."
             )
         if step_f is not None:
-            if (high_f - low_f) / step_f > _MAX_EXACT_INT:
+            if (high_f - low_f) / step_f > _MAX_GRID_STEPS:
                 raise ValueError(
                     f"step={step} is too small for low={low}, high={high}: the grid would "
-                    "have more than 2**53 points."
+                    "have more than 2**50 steps."
                 )
             new_high = _grid_high(low_f, high_f, step_f)
             if not math.isclose(
@@ -285,7 +288,7 @@ class IntDistribution(BaseDistribution):
     ValueError
         For a bound or ``step`` that is not an integer (integral floats such as ``2.0`` are
         accepted), not finite or beyond +-2**53, ``low > high``, ``log`` with ``low < 1``,
-        ``log`` with ``step != 1``, or ``step <= 0``.
+        ``log`` with ``step != 1``, ``step <= 0``, or more than 2**50 steps from low to high.
 
     Example
     -------
@@ -306,6 +309,11 @@ class IntDistribution(BaseDistribution):
             raise ValueError(f"low={low} > high={high}.")
         if log and low_i < 1:
             raise ValueError(f"low={low} must be >= 1 when log=True.")
+        if (high_i - low_i) // step_i > _MAX_GRID_STEPS:
+            raise ValueError(
+                f"The range low={low}, high={high} with step={step} has more than 2**50 steps; "
+                "narrow it or use a larger step."
+            )
         new_high = low_i + (high_i - low_i) // step_i * step_i
         if new_high != high_i:
             _warn_high_adjusted(low_i, high_i, step_i, new_high)

@@ -109,15 +109,24 @@ class TestArgumentTypes:
         assert FloatDistribution(0.0, 1.7e308).high == 1.7e308
         assert FloatDistribution(5e-324, 1.7e308, log=True).low == 5e-324
 
-    def test_step_grid_beyond_2_53_points_is_rejected(self) -> None:
-        with pytest.raises(ValueError, match=r"step=1e-300.*2\*\*53"):
+    def test_step_grid_beyond_2_50_steps_is_rejected(self) -> None:
+        with pytest.raises(ValueError, match=r"step=1e-300.*2\*\*50 steps"):
             FloatDistribution(0.0, 1.0, step=1e-300)
-        assert FloatDistribution(0.0, 1.0, step=1e-15).step == 1e-15
+        with pytest.raises(ValueError, match=r"2\*\*50 steps"):
+            FloatDistribution(0.0, 1.0, step=2**-51)
+        assert FloatDistribution(0.0, 1.0, step=2**-50).step == 2**-50
 
     def test_int_bounds_within_2_53(self) -> None:
-        assert IntDistribution(-(2**53), 2**53).high == 2**53
+        assert IntDistribution(-(2**53), 2**53, step=16).high == 2**53
         with pytest.raises(ValueError, match=r"high=9007199254740993 is beyond \+-2\*\*53"):
             IntDistribution(0, 2**53 + 1)
+
+    def test_int_range_beyond_2_50_steps_is_rejected(self) -> None:
+        assert IntDistribution(0, 2**50).high == 2**50
+        with pytest.raises(ValueError, match=r"more than 2\*\*50 steps"):
+            IntDistribution(0, 2**50 + 1)
+        with pytest.raises(ValueError, match=r"more than 2\*\*50 steps"):
+            IntDistribution(1, 2**53, log=True)
 
     def test_long_values_are_shortened_in_messages(self) -> None:
         with pytest.raises(ValueError) as info:

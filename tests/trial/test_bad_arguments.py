@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from hpo.distributions import CategoricalDistribution
+from hpo.samplers import TPESampler
 from hpo.storages import BaseStorage
 from hpo.trial import Trial
 from tests.bad_input_support import (
@@ -45,7 +46,7 @@ FLOAT_CASES = [
     pytest.param((-1e308, 1e308), {}, ValueError, r"low=-1e\+308.*too wide", id="too-wide"),
     pytest.param((0.0, 1.0), {"step": inf}, ValueError, r"step=inf must be", id="step-inf"),
     pytest.param(
-        (0.0, 1.0), {"step": 1e-300}, ValueError, r"step=1e-300.*2\*\*53", id="step-tiny"
+        (0.0, 1.0), {"step": 1e-300}, ValueError, r"step=1e-300.*2\*\*50", id="step-tiny"
     ),
     pytest.param((0.0, 1.0), {"step": -0.5}, ValueError, r"step=-0.5 must be > 0", id="step-neg"),
     pytest.param(("0", 1.0), {}, TypeError, r"low='0' \(str\) must be a real", id="low-str"),
@@ -79,6 +80,7 @@ INT_CASES = [
     pytest.param(("0", 3), {}, TypeError, r"low='0' \(str\)", id="low-str"),
     pytest.param((0, 3), {"step": True}, TypeError, r"step=True \(bool\)", id="step-bool"),
     pytest.param((0, 3), {"step": 0}, ValueError, r"step=0 must be > 0", id="step-zero"),
+    pytest.param((0, 2**51), {}, ValueError, r"more than 2\*\*50 steps", id="too-many-steps"),
     pytest.param((1, 3), {"log": "yes"}, TypeError, r"log='yes' \(str\)", id="log-str"),
 ]
 
@@ -192,3 +194,61 @@ def test_documented_choice_types_work_the_same_on_every_backend(storage: BaseSto
     assert all(any(v is c or (v == c and type(v) is type(c)) for c in choices) for v in seen)
     assert study.trials[0].distributions["c"] == CategoricalDistribution(choices)
     assert_study_healthy(study)
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        pytest.param(
+            lambda t: t.suggest_categorical("c", [(1, 2), (3, 4)]), r"\(tuple\)", id="tuples"
+        ),
+        pytest.param(lambda t: t.suggest_float(1, 0, 1), r"got 1 \(int\)", id="int-name"),
+        pytest.param(lambda t: t.suggest_int(None, 0, 1), r"got None", id="none-name"),
+        pytest.param(lambda t: t.suggest_float(("a",), 0, 1), r"got \('a',\)", id="tuple-name"),
+    ],
+)
+def test_choices_and_names_rejected_alike_on_every_backend(
+    storage: BaseStorage, call: Callable[[Trial], Any], pattern: str
+) -> None:
+    study = make_study(storage)
+    fails_with(study, lambda t: (call(t), 1.0)[1], TypeError, pattern)
+    assert study.trials[0].params == {}
+    assert_study_healthy(study)
+
+
+@pytest.mark.parametrize(
+    ("kind", "low", "high", "kwargs"),
+    [
+        ("float", 0.0, 1e308, {}),
+        ("float", -8.9e307, 8.9e307, {}),
+        ("float", -1.7e308, 0.0, {}),
+        ("float", 5e-324, 1.7e308, {"log": True}),
+        ("float", 0.0, 1e308, {"step": 1e307}),
+        ("float", 0.0, 1.0, {"step": 2**-50}),
+        ("float", 0.0, 5e-324, {}),
+        ("int", -(2**49), 2**49, {}),
+        ("int", -(2**53), 2**53, {"step": 16}),
+        ("int", -(2**53), 2**53, {"step": 2**50}),
+        # TPE's log-scale kernels lose integer resolution beyond about 2**46.
+        ("int", 1, 2**46, {"log": True}),
+    ],
+)
+@pytest.mark.parametrize("multivariate", [False, True])
+def test_widest_valid_ranges_give_values_inside_them(
+    kind: str, low: float, high: float, kwargs: dict[str, Any], multivariate: bool
+) -> None:
+    sampler = TPESampler(seed=1, n_startup_trials=3, multivariate=multivariate)
+    study = make_study(None, sampler=sampler)
+    values: list[float] = []
+
+    def objective(trial: Trial) -> float:
+        if kind == "float":
+            value: float = trial.suggest_float("v", low, high, **kwargs)
+        else:
+            value = trial.suggest_int("v", low, high, **kwargs)  # type: ignore[arg-type]
+        values.append(value)
+        return trial.suggest_float("w", 0.0, 1.0) + abs(value) / 2.0**1023
+
+    study.optimize(objective, n_trials=12)
+    assert len(values) == 12
+    assert all(math.isfinite(v) and low <= v <= high for v in values), values
