@@ -20,7 +20,9 @@ class InMemoryStorage(StudyRecordReads, BaseStorage):
     """Keep studies in memory; the default storage of ``create_study``.
 
     All methods take one re-entrant lock, so threads of ``optimize(n_jobs=...)`` can share it.
-    Nothing survives the process.
+    Nothing survives the process; a pickled copy (of a study sent to another process, say)
+    holds a copy of the data, which then changes apart from the original. Every change goes
+    through :class:`~hpo.storages._records.StudyRecords`, as in the journal storage.
 
     Example
     -------

@@ -1,8 +1,9 @@
 """StudyRecord: one study held in memory, shared by the in-memory and journal storages.
 
 Both storages keep the same model (attributes, trials by number, the waiting queue and the
-best trial kept up to date on every change, so asking and logging cost O(1) per trial); they
-differ only in how changes arrive.
+best trial kept up to date on every change, so asking and logging cost O(1) per trial), and
+change it only through :class:`~hpo.storages._records.StudyRecords`; they differ only in how
+changes arrive.
 """
 
 from __future__ import annotations
