@@ -1,4 +1,5 @@
-"""Shared by the bad-input tests: backend fixtures and the check that a study still works.
+"""Shared by the bad-input tests (a pytest plugin): backend fixtures and the check that a
+study still works.
 
 A bad-input test asserts the exception and its message, then :func:`assert_study_healthy`:
 no trial is left RUNNING (a failed trial has a ``fail_reason``), and three TPE trials complete
@@ -30,6 +31,18 @@ LOCAL_BACKENDS = [b for b in BACKENDS if b != "postgres"]
 def open_storage(request: pytest.FixtureRequest, tmp_path: Path) -> BaseStorage:
     """Open an empty storage of the backend named by ``request.param``."""
     return make_storage_factory(request.param, tmp_path, request)()
+
+
+@pytest.fixture(params=ALL_BACKENDS)
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> BaseStorage:
+    """An empty storage of each backend, PostgreSQL included."""
+    return open_storage(request, tmp_path)
+
+
+@pytest.fixture(params=LOCAL_BACKENDS)
+def local_storage(request: pytest.FixtureRequest, tmp_path: Path) -> BaseStorage:
+    """An empty storage of each backend that needs no server."""
+    return open_storage(request, tmp_path)
 
 
 def make_study(storage: BaseStorage | None, **kwargs: Any) -> Study:

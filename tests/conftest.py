@@ -1,4 +1,4 @@
-"""Shared fixtures: quiet logging and the throwaway PostgreSQL server."""
+"""Shared fixtures: quiet logging, the throwaway PostgreSQL server, the bad-input backends."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 import hpo
 
-pytest_plugins = ["tests.postgres_server"]
+pytest_plugins = ["tests.postgres_server", "tests.bad_input_support"]
 
 
 @pytest.fixture(autouse=True)

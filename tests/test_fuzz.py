@@ -72,7 +72,8 @@ def _name_words(name: Any) -> tuple[str, ...]:
 
 
 @st.composite
-def suggest_float_calls(draw: st.DrawFn) -> Call:
+def suggest_numeric_calls(draw: st.DrawFn, method: str) -> Call:
+    """A ``suggest_float`` or ``suggest_int`` call (``method``) with hostile arguments."""
     name = draw(NAMES)
     low, high = draw(HOSTILE), draw(HOSTILE)
     kwargs: dict[str, Any] = {}
@@ -81,24 +82,8 @@ def suggest_float_calls(draw: st.DrawFn) -> Call:
     if draw(st.booleans()):
         kwargs["log"] = draw(st.one_of(st.booleans(), HOSTILE))
     return Call(
-        f"suggest_float({name!r}, {low!r}, {high!r}, **{kwargs!r})",
-        lambda study, trial: trial.suggest_float(name, low, high, **kwargs),
-        (*_name_words(name), "low", "high", "step", "log"),
-    )
-
-
-@st.composite
-def suggest_int_calls(draw: st.DrawFn) -> Call:
-    name = draw(NAMES)
-    low, high = draw(HOSTILE), draw(HOSTILE)
-    kwargs: dict[str, Any] = {}
-    if draw(st.booleans()):
-        kwargs["step"] = draw(HOSTILE)
-    if draw(st.booleans()):
-        kwargs["log"] = draw(st.one_of(st.booleans(), HOSTILE))
-    return Call(
-        f"suggest_int({name!r}, {low!r}, {high!r}, **{kwargs!r})",
-        lambda study, trial: trial.suggest_int(name, low, high, **kwargs),
+        f"{method}({name!r}, {low!r}, {high!r}, **{kwargs!r})",
+        lambda study, trial: getattr(trial, method)(name, low, high, **kwargs),
         (*_name_words(name), "low", "high", "step", "log"),
     )
 
@@ -176,8 +161,8 @@ def add_trial_calls(draw: st.DrawFn) -> Call:
 
 
 CALLS = st.one_of(
-    suggest_float_calls(),
-    suggest_int_calls(),
+    suggest_numeric_calls("suggest_float"),
+    suggest_numeric_calls("suggest_int"),
     suggest_categorical_calls(),
     report_calls(),
     enqueue_calls(),

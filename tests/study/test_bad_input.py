@@ -21,25 +21,11 @@ from hpo.storages import BaseStorage
 from hpo.study import Study
 from hpo.trial import FrozenTrial, Trial, TrialState, create_trial
 from tests.bad_input_support import (
-    ALL_BACKENDS,
-    LOCAL_BACKENDS,
     assert_study_healthy,
     fails_with,
     good_objective,
     make_study,
-    open_storage,
 )
-
-
-@pytest.fixture(params=ALL_BACKENDS)
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> BaseStorage:
-    return open_storage(request, tmp_path)
-
-
-@pytest.fixture(params=LOCAL_BACKENDS)
-def local_storage(request: pytest.FixtureRequest, tmp_path: Path) -> BaseStorage:
-    return open_storage(request, tmp_path)
-
 
 # -- no trial stays RUNNING ---------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,24 +17,10 @@ from hpo.samplers import TPESampler
 from hpo.storages import BaseStorage
 from hpo.trial import Trial
 from tests.bad_input_support import (
-    ALL_BACKENDS,
-    LOCAL_BACKENDS,
     assert_study_healthy,
     fails_with,
     make_study,
-    open_storage,
 )
-
-
-@pytest.fixture(params=ALL_BACKENDS)
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> BaseStorage:
-    return open_storage(request, tmp_path)
-
-
-@pytest.fixture(params=LOCAL_BACKENDS)
-def local_storage(request: pytest.FixtureRequest, tmp_path: Path) -> BaseStorage:
-    return open_storage(request, tmp_path)
-
 
 inf, nan = math.inf, math.nan
 
