@@ -2,8 +2,8 @@
 
 The public API follows Optuna's, so ``import hpo as optuna`` runs code written for it.
 
-Example
--------
+Examples
+--------
 >>> import hpo
 >>> def objective(trial):
 ...     x = trial.suggest_float("x", -10, 10)

@@ -70,8 +70,8 @@ def find_best_trial(
 ) -> FrozenTrial | None:
     """Return the best of ``trials`` by the rule of this module, or ``None`` if none can be.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hpo.trial import create_trial
     >>> trials = [create_trial(value=v) for v in (3.0, 1.0, 1.0)]
     >>> for number, trial in enumerate(trials):

@@ -96,8 +96,8 @@ def compute_hypervolume(
     ValueError
         For arrays of the wrong shape or containing NaN.
 
-    Example
-    -------
+    Examples
+    --------
     >>> compute_hypervolume(np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([3.0, 3.0]))
     3.0
     """
@@ -136,8 +136,8 @@ def hypervolume_contributions(loss_vals: np.ndarray, reference_point: np.ndarray
     ValueError
         For arrays of the wrong shape, or containing NaN or infinities.
 
-    Example
-    -------
+    Examples
+    --------
     >>> hypervolume_contributions(np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([3.0, 3.0]))
     array([1., 1.])
     """

@@ -25,8 +25,8 @@ def is_pareto_front(losses: np.ndarray) -> np.ndarray:
     numpy.ndarray
         Boolean array of shape ``(n_points,)``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> is_pareto_front(np.array([[1.0, 2.0], [2.0, 1.0], [2.0, 2.0]])).tolist()
     [True, True, False]
     """

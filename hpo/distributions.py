@@ -205,8 +205,8 @@ class FloatDistribution(BaseDistribution):
         ``high - low`` overflows a float, ``log`` with ``low <= 0``, ``log`` together with
         ``step``, ``step <= 0``, or a step grid of more than 2**50 steps.
 
-    Example
-    -------
+    Examples
+    --------
     >>> FloatDistribution(0.0, 1.0, step=0.25).single()
     False
     """
@@ -290,8 +290,8 @@ class IntDistribution(BaseDistribution):
         accepted), not finite or beyond +-2**53, ``low > high``, ``log`` with ``low < 1``,
         ``log`` with ``step != 1``, ``step <= 0``, or more than 2**50 steps from low to high.
 
-    Example
-    -------
+    Examples
+    --------
     >>> IntDistribution(1, 10, step=3).high
     10
     """
@@ -381,8 +381,8 @@ class CategoricalDistribution(BaseDistribution):
     ValueError
         If ``choices`` is empty.
 
-    Example
-    -------
+    Examples
+    --------
     >>> CategoricalDistribution(["adam", "sgd"]).to_internal_repr("sgd")
     1.0
     """

@@ -18,8 +18,8 @@ OptunaError = HpoError
 class TrialPruned(HpoError):
     """Raised by an objective to tell the study that the trial was stopped early.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> def objective(trial):
     ...     for step in range(10):

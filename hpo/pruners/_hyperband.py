@@ -62,8 +62,8 @@ class HyperbandPruner(BasePruner):
     TypeError
         If an argument is not a number of the right kind.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> pruner = hpo.pruners.HyperbandPruner(min_resource=1, max_resource=81)
     >>> study = hpo.create_study(pruner=pruner)

@@ -30,8 +30,8 @@ class MedianPruner(PercentilePruner):
     TypeError
         If an argument is not an integer.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> study = hpo.create_study(pruner=hpo.pruners.MedianPruner(n_warmup_steps=5))
     """

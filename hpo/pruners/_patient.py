@@ -38,8 +38,8 @@ class PatientPruner(BasePruner):
     TypeError
         If ``wrapped_pruner`` is not a pruner or ``None``, or an argument is not a number.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> pruner = hpo.pruners.PatientPruner(hpo.pruners.MedianPruner(), patience=3)
     >>> study = hpo.create_study(pruner=pruner)

@@ -59,8 +59,8 @@ class PercentilePruner(BasePruner):
     TypeError
         If an argument is not a number of the right kind.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> def objective(trial):
     ...     x = trial.suggest_float("x", 0, 1)

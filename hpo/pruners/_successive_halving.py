@@ -120,8 +120,8 @@ class SuccessiveHalvingPruner(BasePruner):
     TypeError
         If a count is not an integer.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> pruner = hpo.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
     >>> study = hpo.create_study(pruner=pruner)

@@ -46,8 +46,8 @@ class ThresholdPruner(BasePruner):
     ValueError
         If ``lower > upper``, a bound is NaN, ``n_warmup_steps < 0`` or ``interval_steps < 1``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> study = hpo.create_study(pruner=hpo.pruners.ThresholdPruner(upper=10.0))
     """

@@ -81,8 +81,8 @@ class WilcoxonPruner(BasePruner):
     TypeError
         If an argument is not a number of the right kind.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> def objective(trial):
     ...     x = trial.suggest_float("x", -1, 1)

@@ -55,8 +55,8 @@ class RandomSampler(BaseSampler):
     seed:
         Seed of the random number generator, for reproducible studies.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> study = hpo.create_study(sampler=RandomSampler(seed=0))
     """

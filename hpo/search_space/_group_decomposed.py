@@ -23,8 +23,8 @@ class _SearchSpaceGroup:
 
     Each group keeps the distributions last seen for its parameters.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hpo.distributions import FloatDistribution
     >>> group = _SearchSpaceGroup()
     >>> group.add_distributions({"x": FloatDistribution(0, 1), "y": FloatDistribution(0, 1)})

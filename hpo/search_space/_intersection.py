@@ -43,8 +43,8 @@ class IntersectionSearchSpace:
     include_pruned:
         Count PRUNED trials as well as COMPLETE ones.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> study = hpo.create_study()
     >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
@@ -102,8 +102,8 @@ def intersection_search_space(
     dict[str, BaseDistribution]
         Sorted by parameter name; empty if no trial counts.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hpo.distributions import FloatDistribution
     >>> from hpo.trial import create_trial
     >>> d = {"x": FloatDistribution(0, 1)}

@@ -24,8 +24,8 @@ class InMemoryStorage(StudyRecordReads, BaseStorage):
     holds a copy of the data, which then changes apart from the original. Every change goes
     through :class:`~hpo.storages._records.StudyRecords`, as in the journal storage.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> study = hpo.create_study(storage=InMemoryStorage())
     """

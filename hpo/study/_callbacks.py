@@ -29,8 +29,8 @@ class MaxTrialsCallback:
     ValueError
         If ``n_trials`` is negative.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> study = hpo.create_study()
     >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=50,

@@ -97,8 +97,8 @@ def create_study(
     DuplicatedStudyError
         If the name exists and ``load_if_exists`` is false.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> study = hpo.create_study(direction="maximize")
     >>> study.optimize(lambda t: -(t.suggest_float("x", -1, 1) ** 2), n_trials=5)

@@ -23,8 +23,8 @@ class FixedTrial(BaseTrial):
     number:
         The trial number the objective sees.
 
-    Example
-    -------
+    Examples
+    --------
     >>> trial = FixedTrial({"x": 0.5})
     >>> trial.suggest_float("x", 0.0, 1.0)
     0.5

@@ -475,8 +475,8 @@ def create_trial(
         WAITING or RUNNING trial, parameters outside their distributions, intermediate values
         at negative or too large steps, ... (see :meth:`FrozenTrial._validate`).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hpo.distributions import FloatDistribution
     >>> t = create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)}, value=1)
     >>> t.value

@@ -142,8 +142,8 @@ class ParzenEstimator:
     TypeError
         For a distribution that is not a float, int or categorical distribution.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hpo.distributions import FloatDistribution
     >>> pe = ParzenEstimator(
     ...     {"x": np.array([0.2, 0.4])},

@@ -116,8 +116,8 @@ class TPESampler(BaseSampler):
         For ``n_startup_trials < 0``, ``n_ei_candidates < 1``, ``prior_weight <= 0``,
         ``group=True`` with ``multivariate=False``, or arguments of the wrong type.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> study = hpo.create_study(sampler=TPESampler(seed=0))
     >>> study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 2) ** 2, n_trials=30)
@@ -248,8 +248,8 @@ class TPESampler(BaseSampler):
         dict[str, Any]
             Keyword arguments for :class:`TPESampler`.
 
-        Example
-        -------
+        Examples
+        --------
         >>> sampler = TPESampler(**TPESampler.hyperopt_parameters())
         """
         return {

@@ -62,8 +62,8 @@ def rank_single_objective(
     numpy.ndarray
         A permutation of ``range(len(states))``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> nan = float("nan")
     >>> rank_single_objective(
     ...     np.array([1, 2, 1]), np.array([3.0, nan, 1.0]), np.array([-np.inf, 5, -np.inf]),

@@ -24,8 +24,8 @@ def default_gamma(n: int) -> int:
     int
         The size of the good group.
 
-    Example
-    -------
+    Examples
+    --------
     >>> default_gamma(100), default_gamma(1000)
     (10, 25)
     """
@@ -35,8 +35,8 @@ def default_gamma(n: int) -> int:
 def hyperopt_default_gamma(n: int) -> int:
     """Return ``min(ceil(0.25 * sqrt(n)), 25)``, the rule of Hyperopt.
 
-    Example
-    -------
+    Examples
+    --------
     >>> hyperopt_default_gamma(100)
     3
     """
@@ -46,8 +46,8 @@ def hyperopt_default_gamma(n: int) -> int:
 def default_gamma_multiobjective(n: int) -> int:
     """Return ``ceil(0.1 * n)``: with several objectives the good group keeps growing.
 
-    Example
-    -------
+    Examples
+    --------
     >>> default_gamma_multiobjective(300)
     30
     """
@@ -70,8 +70,8 @@ def default_weights(n: int) -> np.ndarray:
     numpy.ndarray
         Weights of shape ``(n,)``, oldest trial first.
 
-    Example
-    -------
+    Examples
+    --------
     >>> default_weights(3).tolist()
     [1.0, 1.0, 1.0]
     """
@@ -84,8 +84,8 @@ def default_weights(n: int) -> np.ndarray:
 def uniform_weights(n: int) -> np.ndarray:
     """Return ``n`` equal weights.
 
-    Example
-    -------
+    Examples
+    --------
     >>> uniform_weights(2).tolist()
     [1.0, 1.0]
     """

@@ -88,8 +88,8 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
     StorageInternalError
         If the database cannot be reached.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import hpo
     >>> storage = RDBStorage("sqlite:///example.db", heartbeat_interval=60)  # doctest: +SKIP
     >>> study = hpo.create_study(storage=storage, study_name="demo")  # doctest: +SKIP

@@ -3,8 +3,8 @@
 For clusters that share a filesystem (e.g. NFS) but have no database server: every change is
 appended as one JSON line to a file, and every process replays the file to rebuild the state.
 
-Example
--------
+Examples
+--------
 >>> import os, tempfile
 >>> import hpo
 >>> from hpo.storages.journal import JournalFileBackend, JournalStorage

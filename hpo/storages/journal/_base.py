@@ -13,8 +13,8 @@ class BaseJournalBackend(abc.ABC):
     A backend stores an ordered sequence of logs (dictionaries of JSON values). Logs are only
     ever appended; every process reads the same logs in the same order.
 
-    Example
-    -------
+    Examples
+    --------
     >>> class ListBackend(BaseJournalBackend):
     ...     def __init__(self):
     ...         self.logs = []

@@ -47,8 +47,8 @@ class JournalFileBackend(BaseJournalBackend):
     PermissionError
         If the file cannot be read and written.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile, os
     >>> backend = JournalFileBackend(os.path.join(tempfile.mkdtemp(), "study.journal"))
     >>> backend.append_logs([{"op": "example"}])

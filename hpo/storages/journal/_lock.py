@@ -213,8 +213,8 @@ class JournalFileSymlinkLock(_LockFile):
     ValueError
         If ``grace_period`` is not a positive number or ``None``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile, os
     >>> lock = JournalFileSymlinkLock(os.path.join(tempfile.mkdtemp(), "study.journal"))
     >>> with lock:
@@ -248,8 +248,8 @@ class JournalFileOpenLock(_LockFile):
     ValueError
         If ``grace_period`` is not a positive number or ``None``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile, os
     >>> lock = JournalFileOpenLock(os.path.join(tempfile.mkdtemp(), "study.journal"))
     >>> with lock:

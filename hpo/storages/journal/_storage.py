@@ -67,8 +67,8 @@ class JournalStorage(StudyRecordReads, BaseStorage):
     TypeError
         If ``log_storage`` is not a journal backend.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import os, tempfile
     >>> import hpo
     >>> from hpo.storages.journal import JournalFileBackend, JournalStorage
