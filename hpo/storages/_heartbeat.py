@@ -88,7 +88,8 @@ class HeartbeatThread:
     def __init__(self, trial_id: int, storage: BaseStorage) -> None:
         self._trial_id = trial_id
         self._storage = storage
-        self._stop = threading.Event()
+        # Made only when heartbeats are on: this wraps every trial of every storage.
+        self._stop: threading.Event | None = None
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> HeartbeatThread:
@@ -99,14 +100,15 @@ class HeartbeatThread:
         if interval is None:
             return self
         # The storage recorded the first beat when the trial became RUNNING.
+        self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=self._beat, args=(storage, float(interval)), daemon=True
+            target=self._beat, args=(storage, float(interval), self._stop), daemon=True
         )
         self._thread.start()
         return self
 
-    def _beat(self, storage: BaseHeartbeat, interval: float) -> None:
-        while not self._stop.wait(interval):
+    def _beat(self, storage: BaseHeartbeat, interval: float, stop: threading.Event) -> None:
+        while not stop.wait(interval):
             try:
                 storage.record_heartbeat(self._trial_id)
             except Exception:  # a missed beat is retried at the next interval
@@ -118,8 +120,8 @@ class HeartbeatThread:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        if self._thread is not None:
+        if self._stop is not None and self._thread is not None:
+            self._stop.set()
             self._thread.join()
 
 

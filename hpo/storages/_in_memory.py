@@ -118,6 +118,16 @@ class InMemoryStorage(StudyRecordReads, BaseStorage):
             trial = self._records.pop_waiting_trial(study_id, _utcnow())
             return None if trial is None else trial._copy(deep=True)
 
+    def _pop_waiting_or_create_trial(self, study_id: int) -> FrozenTrial:
+        # One lock and one clock reading: this runs once per asked trial.
+        now = _utcnow()
+        with self._lock:
+            popped = self._records.pop_waiting_trial(study_id, now)
+            if popped is not None:
+                return popped._copy(deep=True)
+            trial = new_trial_record(TrialState.RUNNING, None, now)
+            return self._records.create_trial(study_id, trial)._copy(deep=False)
+
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, intermediate_value: float
     ) -> None:
