@@ -89,6 +89,35 @@ class TrialCreation:
         if self.heartbeat_interval is not None:
             raw.execute(self._sql.upsert_heartbeat, args({"trial_id": trial_id, "now": now}))
 
+    def _insert_running(
+        self, raw: Raw, study_id: int, now: datetime.datetime, token: int
+    ) -> tuple[int, int]:
+        """Number and insert a RUNNING trial (and its first beat) with separate statements.
+
+        The caller runs this inside one write transaction (``BEGIN IMMEDIATE`` on SQLite).
+        Returns the trial's id and number.
+        """
+        sql = self._sql
+        counter = raw.execute(sql.bump_counter, args({"study_id": study_id})).fetchone()
+        if counter is None:
+            raise KeyError(f"No study with id {study_id}.")
+        number = int(counter[0]) - 1
+        inserted = raw.execute(
+            sql.insert_trial,
+            args(
+                {
+                    "study_id": study_id,
+                    "number": number,
+                    "state": RUNNING,
+                    "datetime_start": now,
+                    "datetime_complete": None,
+                    "client_token": token,
+                }
+            ),
+        ).fetchone()
+        self._first_beat(raw, int(inserted[0]), now)
+        return int(inserted[0]), number
+
     # -- creating trials -------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
         return self._create_new_trial(study_id, template_trial)._trial_id
@@ -122,25 +151,7 @@ class TrialCreation:
                 if row is None:
                     raise KeyError(f"No study with id {study_id}.")
                 return int(row[0]), int(row[1])
-            counter = raw.execute(sql.bump_counter, params).fetchone()
-            if counter is None:
-                raise KeyError(f"No study with id {study_id}.")
-            number = int(counter[0]) - 1
-            inserted = raw.execute(
-                sql.insert_trial,
-                args(
-                    {
-                        "study_id": study_id,
-                        "number": number,
-                        "state": RUNNING,
-                        "datetime_start": start,
-                        "datetime_complete": None,
-                        "client_token": token,
-                    }
-                ),
-            ).fetchone()
-            self._first_beat(raw, int(inserted[0]), start)
-            return int(inserted[0]), number
+            return self._insert_running(raw, study_id, start, token)
 
         # PostgreSQL: one atomic statement. SQLite: BEGIN IMMEDIATE and two (three) statements.
         trial_id, number = self._db.fast(create, write=sql.create_running_trial is None)
@@ -338,24 +349,7 @@ class TrialCreation:
                 return _queries.load_one(raw, int(taken[0][0]))
             if not create:
                 return None
-            counter = raw.execute(sql.bump_counter, params).fetchone()
-            if counter is None:
-                raise KeyError(f"No study with id {study_id}.")
-            number = int(counter[0]) - 1
-            trial_id = raw.execute(
-                sql.insert_trial,
-                args(
-                    {
-                        "study_id": study_id,
-                        "number": number,
-                        "state": RUNNING,
-                        "datetime_start": now,
-                        "datetime_complete": None,
-                        "client_token": token,
-                    }
-                ),
-            ).fetchone()[0]
-            self._first_beat(raw, trial_id, now)
+            trial_id, number = self._insert_running(raw, study_id, now, token)
             return _new_running(number, now.replace(tzinfo=_UTC), trial_id), study_id, 0
 
         found = self._db.fast(run, write=not one_statement)
