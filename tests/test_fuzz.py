@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import uuid
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,13 +23,15 @@ from hypothesis import strategies as st
 
 from hpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from hpo.exceptions import HpoError, HpoWarning, StorageInternalError
-from hpo.storages import BaseStorage
+from hpo.storages import BaseStorage, RDBStorage
+from hpo.storages._rdb._engine import dispose_all
 from hpo.study import Study
 from hpo.trial import FrozenTrial, Trial, TrialState, create_trial
 from tests.bad_input_support import assert_study_healthy, make_study
+from tests.postgres_server import PostgresServer
 from tests.storages.conftest import make_storage_factory
 
-FUZZ_BACKENDS = ["inmemory", "sqlite", "journal"]
+FUZZ_BACKENDS = ["inmemory", "sqlite", "journal", "postgres"]
 
 # -- hostile values ---------------------------------------------------------------------------
 
@@ -180,12 +183,21 @@ def tells(draw: st.DrawFn) -> tuple[Any, Any]:
 
 
 @pytest.fixture(scope="module")
-def storages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BaseStorage]:
+def storages(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer
+) -> Iterator[dict[str, BaseStorage]]:
+    """One storage per backend for the whole module; each example makes new studies."""
     tmp_path: Path = tmp_path_factory.mktemp("fuzz")
-    return {
+    found = {
         backend: make_storage_factory(backend, tmp_path, None)()  # type: ignore[arg-type]
         for backend in FUZZ_BACKENDS
+        if backend != "postgres"
     }
+    database = f"fuzz_{uuid.uuid4().hex[:12]}"
+    found["postgres"] = RDBStorage(postgres_server.create_database(database))
+    yield found
+    dispose_all()
+    postgres_server.drop_database(database)
 
 
 _study_numbers: Iterator[int] = itertools.count()
