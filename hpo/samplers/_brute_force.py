@@ -55,31 +55,34 @@ class _Node:
     ``leaf`` means a trial ended here; ``running_leaf`` that only running trials did.
     """
 
-    __slots__ = ("children", "leaf", "name", "running_leaf")
+    __slots__ = ("children", "distribution", "leaf", "name", "running_leaf")
 
     def __init__(self) -> None:
         self.name: str | None = None
+        self.distribution: BaseDistribution | None = None
         self.children: dict[float, _Node] | None = None
         self.leaf = False
         self.running_leaf = False
 
-    def expand(self, name: str, candidates: list[float]) -> None:
+    def expand(self, name: str, distribution: BaseDistribution) -> dict[float, _Node]:
         if self.children is None:
             self.name = name
-            self.children = {c: _Node() for c in candidates}
-        elif self.name != name or sorted(self.children) != candidates:
+            self.distribution = distribution
+            self.children = {c: _Node() for c in _candidates(name, distribution)}
+        elif self.distribution is not distribution and (
+            self.name != name or self.distribution != distribution
+        ):
             raise ValueError(
                 f"BruteForceSampler needs a fixed search tree: parameter {name!r} with "
-                f"{len(candidates)} values follows a point where earlier trials had "
-                f"{self.name!r} with {len(self.children)} values."
+                f"{distribution} follows a point where earlier trials had {self.name!r} with "
+                f"{self.distribution}."
             )
+        return self.children
 
-    def add_path(self, steps: Iterable[tuple[str, list[float], float]]) -> _Node | None:
+    def add_path(self, steps: Iterable[tuple[str, BaseDistribution, Any]]) -> _Node | None:
         node = self
-        for name, candidates, value in steps:
-            node.expand(name, candidates)
-            assert node.children is not None
-            child = node.children.get(value)
+        for name, distribution, value in steps:
+            child = node.expand(name, distribution).get(distribution.to_internal_repr(value))
             if child is None:
                 return None  # A value from outside the distribution (e.g. an enqueued one).
             node = child
@@ -106,7 +109,7 @@ def _build_tree(
         if any(name not in t.params or t.params[name] != v for name, v in prefix.items()):
             continue
         leaf = root.add_path(
-            (name, _candidates(name, dist), dist.to_internal_repr(t.params[name]))
+            (name, dist, t.params[name])
             for name, dist in t.distributions.items()
             if name not in prefix
         )
@@ -176,9 +179,8 @@ class BruteForceSampler(BaseSampler):
         candidates = _candidates(param_name, param_distribution)
         others = (t for t in study.get_trials(deepcopy=False) if t.number != trial.number)
         tree = _build_tree(others, dict(trial.params), {})
-        tree.expand(param_name, candidates)
-        assert tree.children is not None
-        children = [tree.children[c] for c in candidates]
+        expanded = tree.expand(param_name, param_distribution)
+        children = [expanded[c] for c in candidates]
         weights = np.array([c.count_unexplored(False) for c in children], dtype=float)
         if weights.sum() == 0:
             # Only branches that running trials explore are left: repeat one of those.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -103,7 +102,6 @@ class GridSampler(BaseSampler):
         self._param_names = list(self._search_space)
         self._all_grids = list(itertools.product(*self._search_space.values()))
         self._n_grids = len(self._all_grids)
-        self._space_json = json.dumps(self._search_space, sort_keys=True)
         self._rng = np.random.default_rng(seed)
 
     def __repr__(self) -> str:
@@ -117,7 +115,7 @@ class GridSampler(BaseSampler):
         stored = trial.system_attrs.get(SEARCH_SPACE_KEY)
         if stored is None or GRID_ID_KEY not in trial.system_attrs:
             return False
-        return json.dumps(stored, sort_keys=True) == self._space_json
+        return bool(stored == self._search_space)
 
     def _claims(
         self, study: StudyView, exclude_number: int | None
