@@ -3,8 +3,8 @@
 Usage:  python benchmarks/run.py [--quick] [NAME ...]
 
 NAME is a script's short name (core, rdb, tpe_speed, tpe_quality, pruners, journal,
-samplers); all of
-them by default. Each script prints its own table and writes it under benchmarks/results/.
+samplers); all of them by default. Each script prints its own table and writes it under
+benchmarks/results/.
 """
 
 from __future__ import annotations
