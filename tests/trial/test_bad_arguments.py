@@ -45,19 +45,6 @@ FLOAT_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("args", "kwargs", "error", "pattern"), FLOAT_CASES)
-def test_bad_suggest_float_fails_the_trial_clearly(
-    local_storage: BaseStorage,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    error: type[Exception],
-    pattern: str,
-) -> None:
-    study = make_study(local_storage)
-    fails_with(study, lambda t: t.suggest_float("x", *args, **kwargs), error, pattern + r".*'x'")
-    assert_study_healthy(study)
-
-
 INT_CASES = [
     pytest.param((0, inf), {}, ValueError, r"high=inf must be a finite", id="high-inf"),
     pytest.param((0, 2**70), {}, ValueError, r"high=1180591620717411303424.*2\*\*53", id="huge"),
@@ -69,17 +56,30 @@ INT_CASES = [
     pytest.param((1, 3), {"log": "yes"}, TypeError, r"log='yes' \(str\)", id="log-str"),
 ]
 
+SUGGEST_CASES = [
+    pytest.param(method, name, *case.values, id=f"{method}-{case.id}")
+    for method, name, cases in (
+        ("suggest_float", "x", FLOAT_CASES),
+        ("suggest_int", "n", INT_CASES),
+    )
+    for case in cases
+]
 
-@pytest.mark.parametrize(("args", "kwargs", "error", "pattern"), INT_CASES)
-def test_bad_suggest_int_fails_the_trial_clearly(
+
+@pytest.mark.parametrize(("method", "name", "args", "kwargs", "error", "pattern"), SUGGEST_CASES)
+def test_bad_suggest_number_fails_the_trial_clearly(
     local_storage: BaseStorage,
+    method: str,
+    name: str,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     error: type[Exception],
     pattern: str,
 ) -> None:
     study = make_study(local_storage)
-    fails_with(study, lambda t: t.suggest_int("n", *args, **kwargs), error, pattern + r".*'n'")
+    fails_with(
+        study, lambda t: getattr(t, method)(name, *args, **kwargs), error, pattern + rf".*'{name}'"
+    )
     assert_study_healthy(study)
 
 
