@@ -192,14 +192,8 @@ def run_trial(study: Study, func: ObjectiveFuncType, catch: tuple[type, ...]) ->
 
     if state == TrialState.FAIL:
         assert error is not None
-        storage_reason = f"{type(error).__name__}: {error}"
         if not trial._cached_frozen_trial.state.is_finished():
-            try:
-                storage.set_trial_system_attr(
-                    trial._trial_id, _tell.FAIL_REASON_KEY, storage_reason
-                )
-            except Exception:  # the state update below still records the failure
-                _logger.exception("Could not record why trial %d failed.", trial.number)
+            _tell.record_fail_reason(study, trial._cached_frozen_trial, error)
         frozen, _ = _tell.tell(study, trial, None, TrialState.FAIL, skip_if_finished=True)
         _logger.warning(
             "Trial %d failed with parameters: %s because of the following error: %r.",

@@ -168,10 +168,8 @@ def fail_unfinished_trial(
     """
     storage = study._storage
     trial_id = frozen._trial_id
+    record_fail_reason(study, frozen, error)
     try:
-        storage.set_trial_system_attr(
-            trial_id, FAIL_REASON_KEY, f"{type(error).__name__}: {error}"
-        )
         if call_after_trial:
             try:
                 study.sampler.after_trial(study, frozen, TrialState.FAIL, None)
@@ -182,3 +180,19 @@ def fail_unfinished_trial(
         pass
     except Exception:
         _logger.exception("Could not mark trial %d as failed.", frozen.number)
+
+
+def record_fail_reason(study: Study, frozen: FrozenTrial, error: BaseException) -> None:
+    """Write why a trial failed into its ``fail_reason`` system attribute.
+
+    A failure to write is logged, not raised: the FAIL state written next still records the
+    outcome, and a trial finished meanwhile (by another worker) needs no reason.
+    """
+    try:
+        study._storage.set_trial_system_attr(
+            frozen._trial_id, FAIL_REASON_KEY, f"{type(error).__name__}: {error}"
+        )
+    except UpdateFinishedTrialError:
+        pass
+    except Exception:
+        _logger.exception("Could not record why trial %d failed.", frozen.number)
