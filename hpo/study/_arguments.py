@@ -29,22 +29,21 @@ def _describe(value: Any) -> str:
     return f"{text} ({type(value).__name__})"
 
 
+def _check_optional_instance(name: str, value: Any, cls: type, example: str) -> None:
+    if value is not None and not isinstance(value, cls):
+        raise TypeError(
+            f"{name} must be a {name} object such as {example} or None, got {_describe(value)}."
+        )
+
+
 def check_sampler(sampler: Any) -> None:
     """Raise a TypeError unless ``sampler`` is None or a :class:`BaseSampler`."""
-    if sampler is not None and not isinstance(sampler, BaseSampler):
-        raise TypeError(
-            f"sampler must be a sampler object such as hpo.samplers.TPESampler() or None, "
-            f"got {_describe(sampler)}."
-        )
+    _check_optional_instance("sampler", sampler, BaseSampler, "hpo.samplers.TPESampler()")
 
 
 def check_pruner(pruner: Any) -> None:
     """Raise a TypeError unless ``pruner`` is None or a :class:`BasePruner`."""
-    if pruner is not None and not isinstance(pruner, BasePruner):
-        raise TypeError(
-            f"pruner must be a pruner object such as hpo.pruners.MedianPruner() or None, "
-            f"got {_describe(pruner)}."
-        )
+    _check_optional_instance("pruner", pruner, BasePruner, "hpo.pruners.MedianPruner()")
 
 
 def check_study_name(study_name: Any, *, optional: bool) -> None:
