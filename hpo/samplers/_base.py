@@ -66,3 +66,24 @@ class BaseSampler(abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+class _WrappingSampler(BaseSampler):
+    """A sampler around another one, ``_wrapped``, which gets the trial hooks and reseeding."""
+
+    _wrapped: BaseSampler
+
+    def before_trial(self, study: StudyView, trial: FrozenTrial) -> None:
+        self._wrapped.before_trial(study, trial)
+
+    def after_trial(
+        self,
+        study: StudyView,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        self._wrapped.after_trial(study, trial, state, values)
+
+    def reseed_rng(self) -> None:
+        self._wrapped.reseed_rng()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
-from hpo.samplers._base import BaseSampler
-from hpo.trial import FrozenTrial, TrialState
+from hpo.samplers._base import BaseSampler, _WrappingSampler
+from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
     from hpo._study_protocol import StudyView
@@ -23,7 +23,7 @@ def _contains(distribution: BaseDistribution, value: Any) -> bool:
     return distribution._contains(internal)
 
 
-class PartialFixedSampler(BaseSampler):
+class PartialFixedSampler(_WrappingSampler):
     """Give fixed values to some parameters and sample the others with ``base_sampler``.
 
     A fixed parameter always takes its value, even when the value lies outside the
@@ -54,16 +54,13 @@ class PartialFixedSampler(BaseSampler):
         if not isinstance(base_sampler, BaseSampler):
             raise TypeError(f"base_sampler must be a BaseSampler, got {base_sampler!r}.")
         self._fixed_params = dict(fixed_params)
-        self._base_sampler = base_sampler
-
-    def reseed_rng(self) -> None:
-        self._base_sampler.reseed_rng()
+        self._wrapped = base_sampler
 
     def infer_relative_search_space(
         self, study: StudyView, trial: FrozenTrial
     ) -> dict[str, BaseDistribution]:
         """Return the base sampler's relative search space (fixed parameters included)."""
-        return self._base_sampler.infer_relative_search_space(study, trial)
+        return self._wrapped.infer_relative_search_space(study, trial)
 
     def sample_relative(
         self, study: StudyView, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
@@ -76,7 +73,7 @@ class PartialFixedSampler(BaseSampler):
         free = {
             name: dist for name, dist in search_space.items() if name not in self._fixed_params
         }
-        return self._base_sampler.sample_relative(study, trial, free)
+        return self._wrapped.sample_relative(study, trial, free)
 
     def sample_independent(
         self,
@@ -87,9 +84,7 @@ class PartialFixedSampler(BaseSampler):
     ) -> Any:
         """Return the fixed value of ``param_name``, or ask the base sampler."""
         if param_name not in self._fixed_params:
-            return self._base_sampler.sample_independent(
-                study, trial, param_name, param_distribution
-            )
+            return self._wrapped.sample_independent(study, trial, param_name, param_distribution)
         value = self._fixed_params[param_name]
         if not _contains(param_distribution, value):
             warnings.warn(
@@ -100,17 +95,5 @@ class PartialFixedSampler(BaseSampler):
             )
         return value
 
-    def before_trial(self, study: StudyView, trial: FrozenTrial) -> None:
-        self._base_sampler.before_trial(study, trial)
-
-    def after_trial(
-        self,
-        study: StudyView,
-        trial: FrozenTrial,
-        state: TrialState,
-        values: Sequence[float] | None,
-    ) -> None:
-        self._base_sampler.after_trial(study, trial, state, values)
-
     def __repr__(self) -> str:
-        return f"PartialFixedSampler({self._fixed_params!r}, {self._base_sampler!r})"
+        return f"PartialFixedSampler({self._fixed_params!r}, {self._wrapped!r})"

@@ -7,7 +7,7 @@ import inspect
 import math
 import threading
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,7 +19,7 @@ from hpo.distributions import (
     IntDistribution,
 )
 from hpo.exceptions import HpoWarning
-from hpo.samplers._base import BaseSampler
+from hpo.samplers._base import BaseSampler, _WrappingSampler
 from hpo.samplers._random import RandomSampler
 from hpo.trial import FrozenTrial, TrialState
 
@@ -142,7 +142,7 @@ def unit_to_values(
     return [{name: column[i] for name, column in columns.items()} for i in range(points.shape[0])]
 
 
-class QMCSampler(BaseSampler):
+class QMCSampler(_WrappingSampler):
     """Sample with a quasi-Monte Carlo sequence (Sobol' or Halton, from ``scipy.stats.qmc``).
 
     The search space is the one of the first COMPLETE trial of the study (parameters whose
@@ -219,7 +219,9 @@ class QMCSampler(BaseSampler):
         self._qmc_type = qmc_type
         self._scramble = scramble
         self._seed = None if seed is None else int(seed)
-        self._independent_sampler = independent_sampler or RandomSampler(seed=self._seed)
+        # reseed_rng reseeds this sampler only; the QMC seed stays: it defines the sequence
+        # that workers share.
+        self._wrapped = independent_sampler or RandomSampler(seed=self._seed)
         self._lock = threading.Lock()
         self._space_key: Hashable = None
         self._initial_space: dict[str, BaseDistribution] | None = None
@@ -229,10 +231,6 @@ class QMCSampler(BaseSampler):
         if self._scramble:
             return f"{_SAMPLE_ID_PREFIX}{self._qmc_type}:scrambled:{self._seed}"
         return f"{_SAMPLE_ID_PREFIX}{self._qmc_type}"
-
-    def reseed_rng(self) -> None:
-        # The QMC seed stays: it defines the sequence that workers share.
-        self._independent_sampler.reseed_rng()
 
     def _space(self, study: StudyView) -> dict[str, BaseDistribution] | None:
         with self._lock:
@@ -290,26 +288,12 @@ class QMCSampler(BaseSampler):
             if space is not None and space.get(param_name) != param_distribution:
                 warnings.warn(
                     f"QMCSampler samples parameter {param_name!r} of trial {trial.number} with "
-                    f"its independent sampler {type(self._independent_sampler).__name__}: it is "
+                    f"its independent sampler {type(self._wrapped).__name__}: it is "
                     "not in the search space of the first completed trial.",
                     HpoWarning,
                     stacklevel=2,
                 )
-        return self._independent_sampler.sample_independent(
-            study, trial, param_name, param_distribution
-        )
-
-    def before_trial(self, study: StudyView, trial: FrozenTrial) -> None:
-        self._independent_sampler.before_trial(study, trial)
-
-    def after_trial(
-        self,
-        study: StudyView,
-        trial: FrozenTrial,
-        state: TrialState,
-        values: Sequence[float] | None,
-    ) -> None:
-        self._independent_sampler.after_trial(study, trial, state, values)
+        return self._wrapped.sample_independent(study, trial, param_name, param_distribution)
 
     def __repr__(self) -> str:
         return (
