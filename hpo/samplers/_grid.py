@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hpo._keys import FIXED_PARAMS_KEY
 from hpo.distributions import BaseDistribution
 from hpo.samplers._base import BaseSampler
 from hpo.trial import FrozenTrial, TrialState
@@ -22,7 +23,6 @@ GRID_ID_KEY = "grid_id"
 #: Trial system attribute: the grid (name -> values, JSON) the index refers to.
 SEARCH_SPACE_KEY = "search_space"
 
-_FIXED_PARAMS_KEY = "fixed_params"
 # How many times a trial tries to claim a free point before it settles for a duplicate.
 _MAX_CLAIM_ATTEMPTS = 20
 
@@ -111,12 +111,6 @@ class GridSampler(BaseSampler):
         self._rng = np.random.default_rng()
 
     # -- shared state ----------------------------------------------------------------------
-    def _same_grid(self, trial: FrozenTrial) -> bool:
-        stored = trial.system_attrs.get(SEARCH_SPACE_KEY)
-        if stored is None or GRID_ID_KEY not in trial.system_attrs:
-            return False
-        return bool(stored == self._search_space)
-
     def _claims(
         self, study: StudyView, exclude_number: int | None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -124,9 +118,12 @@ class GridSampler(BaseSampler):
         finished = np.zeros(self._n_grids, dtype=bool)
         running = np.zeros(self._n_grids, dtype=bool)
         for t in study.get_trials(deepcopy=False):
-            if t.number == exclude_number or not self._same_grid(t):
+            if t.number == exclude_number:
                 continue
-            grid_id = t.system_attrs[GRID_ID_KEY]
+            attrs = t.system_attrs
+            grid_id = attrs.get(GRID_ID_KEY)
+            if grid_id is None or attrs.get(SEARCH_SPACE_KEY) != self._search_space:
+                continue  # no point, or a point of another grid
             if not isinstance(grid_id, int) or not 0 <= grid_id < self._n_grids:
                 continue
             if t.state.is_finished():
@@ -152,7 +149,7 @@ class GridSampler(BaseSampler):
     def before_trial(self, study: StudyView, trial: FrozenTrial) -> None:
         if GRID_ID_KEY in trial.system_attrs:
             return  # A retried trial keeps its point.
-        fixed = trial.system_attrs.get(_FIXED_PARAMS_KEY) or {}
+        fixed = trial.system_attrs.get(FIXED_PARAMS_KEY) or {}
         allowed = self._matching(fixed)
         if not allowed.any():
             # The enqueued values lie outside the grid: the trial runs them as given, and
