@@ -239,22 +239,15 @@ class Database:
         With ``write`` the statements share one transaction (``BEGIN IMMEDIATE`` on SQLite).
         ``fn`` runs again in full when the call is retried.
         """
-        retry: _Retry | None = None
-        while True:
-            try:
-                if self._serial is None:
-                    result = self._fast_once(fn, write)
-                else:
-                    with self._serial:
-                        result = self._fast_once(fn, write)
-            except Exception as e:
-                retry = self._retry_or_raise(e, retry)
-                continue
-            if self._outage_since is not None:
-                self._reconnected()
-            return result
+        return self._retrying(self._fast_once, fn, write)
 
     def _fast_once(self, fn: Callable[[Raw], T], write: bool) -> T:
+        if self._serial is None:
+            return self._fast_attempt(fn, write)
+        with self._serial:
+            return self._fast_attempt(fn, write)
+
+    def _fast_attempt(self, fn: Callable[[Raw], T], write: bool) -> T:
         if self._forked:
             self._forget_parent_connections()
         try:
@@ -331,14 +324,23 @@ class Database:
             self.engine.pool._invalidate(None)  # type: ignore[arg-type]
 
     def _run(self, engine: Engine, fn: Callable[[Connection], T]) -> T:
+        return self._retrying(self._run_once, engine, fn)
+
+    def _run_once(self, engine: Engine, fn: Callable[[Connection], T]) -> T:
+        if self._forked:
+            self._forget_parent_connections()
+        with self._serialized(), engine.connect() as conn:
+            result = fn(conn)
+            conn.commit()
+        return result
+
+    # -- retries ---------------------------------------------------------------------------
+    def _retrying(self, once: Callable[..., T], *args: Any) -> T:
+        """Call ``once(*args)`` until it succeeds or :meth:`_retry_or_raise` gives up."""
         retry: _Retry | None = None
         while True:
             try:
-                if self._forked:
-                    self._forget_parent_connections()
-                with self._serialized(), engine.connect() as conn:
-                    result = fn(conn)
-                    conn.commit()
+                result = once(*args)
             except Exception as e:
                 retry = self._retry_or_raise(e, retry)
                 continue
@@ -346,7 +348,6 @@ class Database:
                 self._reconnected()
             return result
 
-    # -- retries ---------------------------------------------------------------------------
     def _retry_or_raise(self, error: Exception, retry: _Retry | None) -> _Retry:
         """Wait before the next attempt of a failed call, or raise the error it deserves.
 
