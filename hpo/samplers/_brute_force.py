@@ -176,11 +176,11 @@ class BruteForceSampler(BaseSampler):
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
-        candidates = _candidates(param_name, param_distribution)
         others = (t for t in study.get_trials(deepcopy=False) if t.number != trial.number)
         tree = _build_tree(others, dict(trial.params), {})
+        # The children are keyed by every value of the distribution, in increasing order.
         expanded = tree.expand(param_name, param_distribution)
-        children = [expanded[c] for c in candidates]
+        candidates, children = list(expanded), list(expanded.values())
         weights = np.array([c.count_unexplored(False) for c in children], dtype=float)
         if weights.sum() == 0:
             # Only branches that running trials explore are left: repeat one of those.
