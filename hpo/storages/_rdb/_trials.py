@@ -56,15 +56,9 @@ class TrialOperations(TrialCreation):
     # -- errors ----------------------------------------------------------------------------
     def _raise_not_updatable(self, raw: Raw, trial_id: int) -> NoReturn:
         """Raise the error that explains why a conditional write to a trial matched no row."""
-        row = raw.execute(self._sql.trial_state, args({"trial_id": trial_id})).fetchone()
-        if row is None:
-            raise KeyError(f"No trial with id {trial_id}.")
-        state = TrialState(row[2])
-        if state.is_finished():
-            raise UpdateFinishedTrialError(
-                f"Trial#{row[1]} is already finished ({state.name}) and cannot be updated."
-            )
-        raise UpdateFinishedTrialError(f"Trial#{row[1]} ({state.name}) cannot be updated now.")
+        raise _not_updatable(
+            raw.execute(self._sql.trial_state, args({"trial_id": trial_id})).fetchone(), trial_id
+        )
 
     # -- writing trials --------------------------------------------------------------------
     def _study_of_trial(self, trial_id: int) -> int:
@@ -176,12 +170,7 @@ class TrialOperations(TrialCreation):
                 conn.execute(sql.bump_foreign_writes, args(params))
             if conn.execute(sql.upsert["param"], args(params)).rowcount == 0:
                 row = conn.execute(sql.trial_state, args({"trial_id": trial_id})).first()
-                if row is None:
-                    raise KeyError(f"No trial with id {trial_id}.")
-                state = TrialState(row[2])
-                raise UpdateFinishedTrialError(
-                    f"Trial#{row[1]} is already finished ({state.name}) and cannot be updated."
-                )
+                raise _not_updatable(row, trial_id)
 
         if owned is None:
             self._db.write(write)
@@ -255,7 +244,7 @@ class TrialOperations(TrialCreation):
                     return True
                 row = raw.execute(sql.trial_state, args({"trial_id": trial_id})).fetchone()
                 if row is None or TrialState(row[2]).is_finished():
-                    self._raise_not_updatable(raw, trial_id)
+                    raise _not_updatable(row, trial_id)
                 # RUNNING already: by this very call if its first attempt's commit was lost,
                 # else another worker took it.
                 return row[3] == token
@@ -361,7 +350,7 @@ class TrialOperations(TrialCreation):
             and _queries.utc(row[4]) == now.replace(tzinfo=_UTC)
         ):
             return int(row[0]), -1
-        self._raise_not_updatable(raw, trial_id)
+        raise _not_updatable(row, trial_id)
 
     def _write_values(self, raw: Raw, trial_id: int, floats: list[float]) -> None:
         rows = []
@@ -378,3 +367,18 @@ class TrialOperations(TrialCreation):
                 )
             )
         raw.executemany(self._sql.upsert_value, rows)
+
+
+def _not_updatable(row: Any, trial_id: int) -> Exception:
+    """The error for a conditional write to a trial that matched no row.
+
+    ``row`` is the trial's ``trial_state`` row, ``None`` if there is no such trial.
+    """
+    if row is None:
+        return KeyError(f"No trial with id {trial_id}.")
+    state = TrialState(row[2])
+    if state.is_finished():
+        return UpdateFinishedTrialError(
+            f"Trial#{row[1]} is already finished ({state.name}) and cannot be updated."
+        )
+    return UpdateFinishedTrialError(f"Trial#{row[1]} ({state.name}) cannot be updated now.")
