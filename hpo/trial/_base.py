@@ -69,6 +69,16 @@ def check_param_name(name: Any) -> None:
         raise TypeError(f"A parameter name must be a str, got {name!r} ({type(name).__name__}).")
 
 
+def other_range_error(
+    name: str, existing: BaseDistribution, distribution: BaseDistribution
+) -> ValueError:
+    """The error for suggesting ``name`` a second time in a trial with another distribution."""
+    return ValueError(
+        f"Parameter {name!r} was suggested in this trial with {existing} and cannot be "
+        f"suggested again with {distribution}; use one range per name."
+    )
+
+
 class BaseTrial(abc.ABC):
     """The objective-facing interface of a trial."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
-from hpo.trial._base import BaseTrial, check_report_arguments
+from hpo.trial._base import BaseTrial, check_report_arguments, other_range_error
 
 
 class FixedTrial(BaseTrial):
@@ -47,10 +47,7 @@ class FixedTrial(BaseTrial):
         existing = self._distributions.get(name)
         if existing is not None:
             if existing != distribution:
-                raise ValueError(
-                    f"Parameter {name!r} was suggested in this trial with {existing} and "
-                    f"cannot be suggested again with {distribution}; use one range per name."
-                )
+                raise other_range_error(name, existing, distribution)
             return self._suggested_params[name]
         value = self._params[name]
         try:

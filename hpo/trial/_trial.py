@@ -10,7 +10,7 @@ from hpo import logging
 from hpo._keys import FIXED_PARAMS_KEY
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
-from hpo.trial._base import BaseTrial, check_report_arguments
+from hpo.trial._base import BaseTrial, check_report_arguments, other_range_error
 from hpo.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -70,10 +70,7 @@ class Trial(BaseTrial):
         existing = frozen.distributions.get(name)
         if existing is not None:
             if existing is not distribution and existing != distribution:
-                raise ValueError(
-                    f"Parameter {name!r} was suggested in this trial with {existing} and "
-                    f"cannot be suggested again with {distribution}; use one range per name."
-                )
+                raise other_range_error(name, existing, distribution)
             return frozen.params[name]
 
         fixed = frozen.system_attrs.get(FIXED_PARAMS_KEY)
