@@ -68,6 +68,15 @@ class BaseSampler(abc.ABC):
         return f"{type(self).__name__}()"
 
 
+def _contains_value(distribution: BaseDistribution, value: Any) -> bool:
+    """Whether the external ``value`` lies in ``distribution``; False if it does not convert."""
+    try:
+        internal = distribution.to_internal_repr(value)
+    except (TypeError, ValueError):
+        return False
+    return distribution._contains(internal)
+
+
 class _WrappingSampler(BaseSampler):
     """A sampler around another one, ``_wrapped``, which gets the trial hooks and reseeding."""
 

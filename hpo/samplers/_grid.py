@@ -12,7 +12,7 @@ import numpy as np
 
 from hpo._keys import FIXED_PARAMS_KEY
 from hpo.distributions import BaseDistribution
-from hpo.samplers._base import BaseSampler
+from hpo.samplers._base import BaseSampler, _contains_value
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -203,11 +203,7 @@ class GridSampler(BaseSampler):
                 f"so GridSampler cannot give a value for {param_name!r}; enqueue grid values."
             )
         value = self._all_grids[grid_id][self._param_names.index(param_name)]
-        try:
-            contained = param_distribution._contains(param_distribution.to_internal_repr(value))
-        except (TypeError, ValueError):
-            contained = False
-        if not contained:
+        if not _contains_value(param_distribution, value):
             raise ValueError(
                 f"Grid value {value!r} of parameter {param_name!r} is outside the suggested "
                 f"distribution {param_distribution}."

@@ -8,19 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
-from hpo.samplers._base import BaseSampler, _WrappingSampler
+from hpo.samplers._base import BaseSampler, _contains_value, _WrappingSampler
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
     from hpo._study_protocol import StudyView
-
-
-def _contains(distribution: BaseDistribution, value: Any) -> bool:
-    try:
-        internal = distribution.to_internal_repr(value)
-    except (TypeError, ValueError):
-        return False
-    return distribution._contains(internal)
 
 
 class PartialFixedSampler(_WrappingSampler):
@@ -86,7 +78,7 @@ class PartialFixedSampler(_WrappingSampler):
         if param_name not in self._fixed_params:
             return self._wrapped.sample_independent(study, trial, param_name, param_distribution)
         value = self._fixed_params[param_name]
-        if not _contains(param_distribution, value):
+        if not _contains_value(param_distribution, value):
             warnings.warn(
                 f"Fixed parameter {param_name!r} with value {value!r} is out of the range of "
                 f"the distribution {param_distribution!r}; the value is used anyway.",
