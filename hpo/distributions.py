@@ -238,11 +238,13 @@ class FloatDistribution(BaseDistribution):
                     "have more than 2**50 steps."
                 )
             new_high = _grid_high(low_f, high_f, step_f)
-            if not math.isclose(
-                new_high, high_f, rel_tol=0.0, abs_tol=1e-12 * max(1, abs(high_f))
-            ):
-                _warn_high_adjusted(low_f, high_f, step_f, new_high)
-            high_f = new_high if new_high <= high_f else high_f
+            # A grid point a rounding error above high means high is on the grid: it stays.
+            if new_high < high_f:
+                if not math.isclose(
+                    new_high, high_f, rel_tol=0.0, abs_tol=1e-12 * max(1, abs(high_f))
+                ):
+                    _warn_high_adjusted(low_f, high_f, step_f, new_high)
+                high_f = new_high
         self.low = low_f
         self.high = high_f
         self.log = log

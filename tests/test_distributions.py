@@ -481,6 +481,13 @@ class TestJson:
             again = FloatDistribution(dist.low, dist.high, log=dist.log, step=dist.step)
         assert again == dist
 
+    def test_high_a_rounding_error_below_a_grid_point_is_kept_without_warning(self) -> None:
+        # (0 - low) / step is 262144999.9999999 in floats: high is on the grid up to rounding.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", HpoWarning)
+            dist = FloatDistribution(-262144.9999999999, 0.0, step=0.001)
+        assert dist.high == 0.0
+
     def test_reloaded_step_distribution_keeps_its_high(self) -> None:
         # A grid whose points need all 17 significant digits of a float: the stored high must
         # still be recognised as on the grid when the distribution is read back.
