@@ -1,0 +1,1 @@
+"""Gaussian-process Bayesian optimization: the model, the acquisition and the sampler."""
