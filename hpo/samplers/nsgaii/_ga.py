@@ -1,0 +1,270 @@
+"""The generation bookkeeping shared by the genetic samplers (NSGA-II and NSGA-III).
+
+Each trial records its generation in a trial system attribute. A generation is complete once
+``population_size`` of its trials are COMPLETE; new trials then belong to the next one. The
+parents of generation ``g`` are chosen by elite selection from the parents of ``g - 1`` and
+the COMPLETE trials of ``g - 1``; they are written, as trial numbers, to a study system
+attribute so that every worker sharing the storage breeds from the same parents.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hpo.distributions import BaseDistribution
+from hpo.samplers._base import BaseSampler
+from hpo.samplers._random import RandomSampler
+from hpo.samplers.nsgaii._after_trial import NSGAIIAfterTrial
+from hpo.samplers.nsgaii._child_generation import NSGAIIChildGeneration
+from hpo.samplers.nsgaii._crossovers import BaseCrossover, UniformCrossover, _check_probability
+from hpo.samplers.nsgaii._mutations import BaseMutation
+from hpo.search_space import IntersectionSearchSpace
+from hpo.search_space._cursor import FinishedTrialCursor
+from hpo.trial import FrozenTrial, TrialState
+
+if TYPE_CHECKING:
+    from hpo._study_protocol import StudyView
+
+EliteStrategy = Callable[[Any, list[FrozenTrial]], list[FrozenTrial]]
+ChildStrategy = Callable[[Any, dict[str, BaseDistribution], list[FrozenTrial]], dict[str, Any]]
+AfterTrialStrategy = Callable[[Any, FrozenTrial, TrialState, Sequence[float] | None], None]
+
+
+def _check_callable(name: str, value: Any) -> Any:
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be callable or None, got {value!r}.")
+    return value
+
+
+class _StudyState:
+    """What one sampler object knows of one study's generations."""
+
+    def __init__(self) -> None:
+        self.cursor = FinishedTrialCursor()
+        self.complete_by_generation: dict[int, list[int]] = {}
+        self.parents: dict[int, list[int]] = {0: []}
+
+
+class _GeneticSampler(BaseSampler):
+    """Common base of NSGAIISampler and NSGAIIISampler (see their documentation)."""
+
+    _key_prefix = "ga"
+
+    def __init__(
+        self,
+        *,
+        population_size: int,
+        mutation: BaseMutation | None,
+        mutation_prob: float | None,
+        crossover: BaseCrossover | None,
+        crossover_prob: float,
+        swapping_prob: float,
+        seed: int | None,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None,
+        elite_population_selection_strategy: EliteStrategy | None,
+        child_generation_strategy: ChildStrategy | None,
+        after_trial_strategy: AfterTrialStrategy | None,
+    ) -> None:
+        if isinstance(population_size, bool) or not isinstance(population_size, (int, np.integer)):
+            raise TypeError(f"population_size must be an int, got {population_size!r}.")
+        if population_size < 2:
+            raise ValueError(f"population_size must be at least 2, got {population_size}.")
+        if mutation is not None and not isinstance(mutation, BaseMutation):
+            raise TypeError(f"mutation must be a BaseMutation or None, got {mutation!r}.")
+        if mutation_prob is not None:
+            mutation_prob = _check_probability("mutation_prob", mutation_prob)
+        if crossover is None:
+            crossover = UniformCrossover(swapping_prob)
+        if not isinstance(crossover, BaseCrossover):
+            raise TypeError(f"crossover must be a BaseCrossover or None, got {crossover!r}.")
+        if crossover.n_parents > population_size:
+            raise ValueError(
+                f"population_size ({population_size}) must be at least the number of parents "
+                f"of {crossover} ({crossover.n_parents})."
+            )
+        crossover_prob = _check_probability("crossover_prob", crossover_prob)
+        swapping_prob = _check_probability("swapping_prob", swapping_prob)
+        if seed is not None and (
+            isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer))
+        ):
+            raise TypeError(f"seed must be an int or None, got {seed!r}.")
+        _check_callable("constraints_func", constraints_func)
+        _check_callable("elite_population_selection_strategy", elite_population_selection_strategy)
+        _check_callable("child_generation_strategy", child_generation_strategy)
+        _check_callable("after_trial_strategy", after_trial_strategy)
+
+        self._population_size = int(population_size)
+        self._rng = np.random.RandomState(seed)
+        self._random_sampler = RandomSampler(seed=seed)
+        self._constraints_func = constraints_func
+        self._elite_strategy: EliteStrategy = (
+            elite_population_selection_strategy
+            or self._default_elite_strategy(self._population_size, constraints_func)
+        )
+        self._child_strategy: ChildStrategy = child_generation_strategy or NSGAIIChildGeneration(
+            crossover=crossover,
+            crossover_prob=crossover_prob,
+            swapping_prob=swapping_prob,
+            mutation=mutation,
+            mutation_prob=mutation_prob,
+            constraints_func=constraints_func,
+            rng=self._rng,
+        )
+        self._after_trial_strategy: AfterTrialStrategy = after_trial_strategy or NSGAIIAfterTrial(
+            constraints_func
+        )
+        self._search_space = IntersectionSearchSpace()
+        self._lock = threading.RLock()
+        self._states: dict[Hashable, _StudyState] = {}
+
+    def _default_elite_strategy(
+        self,
+        population_size: int,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None,
+    ) -> EliteStrategy:
+        raise NotImplementedError
+
+    @property
+    def population_size(self) -> int:
+        """Number of trials in each generation."""
+        return self._population_size
+
+    @property
+    def _generation_key(self) -> str:
+        return f"{self._key_prefix}:generation"
+
+    def _parents_key(self, generation: int) -> str:
+        return f"{self._key_prefix}:parents:{generation}"
+
+    def reseed_rng(self) -> None:
+        # The child strategy holds the same RandomState object: reseed it in place.
+        self._rng.seed()
+        self._random_sampler.reseed_rng()
+
+    # -- generations ---------------------------------------------------------------------------
+    def _state(self, study: StudyView) -> _StudyState:
+        key = study._identity
+        state = self._states.get(key)
+        if state is None:
+            state = self._states[key] = _StudyState()
+        return state
+
+    def _current_generation(self, study: StudyView, trials: list[FrozenTrial]) -> int:
+        state = self._state(study)
+        key = self._generation_key
+        for trial in state.cursor.new_finished(trials):
+            generation = trial.system_attrs.get(key)
+            if trial.state == TrialState.COMPLETE and generation is not None:
+                state.complete_by_generation.setdefault(int(generation), []).append(trial.number)
+        generation = 0
+        while len(state.complete_by_generation.get(generation, ())) >= self._population_size:
+            generation += 1
+        return generation
+
+    @staticmethod
+    def _by_number(trials: list[FrozenTrial], numbers: list[int]) -> list[FrozenTrial]:
+        if all(n < len(trials) and trials[n].number == n for n in numbers):
+            return [trials[n] for n in numbers]
+        index = {t.number: t for t in trials}
+        return [index[n] for n in numbers]
+
+    def get_parent_population(self, study: StudyView, generation: int) -> list[FrozenTrial]:
+        """Return the parent population of ``generation`` (empty for generation 0).
+
+        Parameters
+        ----------
+        study:
+            The study.
+        generation:
+            A generation whose predecessor is complete.
+
+        Returns
+        -------
+        list[FrozenTrial]
+            The parents, best first.
+        """
+        with self._lock:
+            trials = study.get_trials(deepcopy=False)
+            self._current_generation(study, trials)
+            return self._by_number(trials, self._parent_numbers(study, generation, trials))
+
+    def _parent_numbers(
+        self, study: StudyView, generation: int, trials: list[FrozenTrial]
+    ) -> list[int]:
+        state = self._state(study)
+        if generation in state.parents:
+            return state.parents[generation]
+        stored = study.system_attrs.get(self._parents_key(generation))
+        if stored is not None:
+            state.parents[generation] = [int(n) for n in stored]
+            return state.parents[generation]
+        previous = self._parent_numbers(study, generation - 1, trials)
+        candidates = list(
+            dict.fromkeys(previous + state.complete_by_generation.get(generation - 1, []))
+        )
+        elite = self._elite_strategy(study, self._by_number(trials, candidates))
+        numbers = [t.number for t in elite]
+        study.set_system_attr(self._parents_key(generation), numbers)
+        state.parents[generation] = numbers
+        return numbers
+
+    # -- sampler hooks -------------------------------------------------------------------------
+    def before_trial(self, study: StudyView, trial: FrozenTrial) -> None:
+        """Record the generation of ``trial`` in its system attributes."""
+        if self._generation_key in trial.system_attrs:
+            return
+        with self._lock:
+            generation = self._current_generation(study, study.get_trials(deepcopy=False))
+        study._set_trial_system_attr(trial, self._generation_key, generation)
+
+    def infer_relative_search_space(
+        self, study: StudyView, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        """Return the intersection search space of the study (single-valued ones left out)."""
+        with self._lock:
+            space = self._search_space.calculate(study)
+        return {name: dist for name, dist in space.items() if not dist.single()}
+
+    def sample_relative(
+        self, study: StudyView, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        """Breed a child from the parent population of the trial's generation."""
+        generation = trial.system_attrs.get(self._generation_key)
+        if not search_space or not generation:
+            return {}
+        with self._lock:
+            trials = study.get_trials(deepcopy=False)
+            self._current_generation(study, trials)
+            parents = self._by_number(trials, self._parent_numbers(study, int(generation), trials))
+            if not parents:
+                return {}
+            return self._child_strategy(study, search_space, parents)
+
+    def sample_independent(
+        self,
+        study: StudyView,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
+    ) -> Any:
+        """Sample one parameter uniformly at random."""
+        return self._random_sampler.sample_independent(
+            study, trial, param_name, param_distribution
+        )
+
+    def after_trial(
+        self,
+        study: StudyView,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        """Run the after-trial strategy (by default: record the constraint values)."""
+        self._after_trial_strategy(study, trial, state, values)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(population_size={self._population_size})"
