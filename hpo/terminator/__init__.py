@@ -16,6 +16,7 @@ from hpo.terminator._error import (
 from hpo.terminator._history import ImprovementHistory, improvement_history
 from hpo.terminator._improvement import BaseImprovementEvaluator, BestValueStagnationEvaluator
 from hpo.terminator._median_error import MedianErrorEvaluator
+from hpo.terminator._regret_bound import RegretBoundEvaluator
 from hpo.terminator._terminator import BaseTerminator, Terminator
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "CrossValidationErrorEvaluator",
     "ImprovementHistory",
     "MedianErrorEvaluator",
+    "RegretBoundEvaluator",
     "StaticErrorEvaluator",
     "Terminator",
     "TerminatorCallback",

@@ -12,6 +12,7 @@ from hpo.terminator._error import (
     StaticErrorEvaluator,
 )
 from hpo.terminator._improvement import BaseImprovementEvaluator, BestValueStagnationEvaluator
+from hpo.terminator._regret_bound import RegretBoundEvaluator
 from hpo.trial import TrialState
 
 if TYPE_CHECKING:
@@ -63,10 +64,8 @@ def default_error_evaluator(improvement_evaluator: BaseImprovementEvaluator) -> 
 
 
 def default_improvement_evaluator() -> BaseImprovementEvaluator:
-    """Return the improvement evaluator used when none is given."""
-    raise NotImplementedError(
-        "Terminator needs an improvement_evaluator, e.g. BestValueStagnationEvaluator()."
-    )
+    """Return the improvement evaluator used when none is given: a RegretBoundEvaluator."""
+    return RegretBoundEvaluator()
 
 
 class Terminator(BaseTerminator):
@@ -80,7 +79,7 @@ class Terminator(BaseTerminator):
     Parameters
     ----------
     improvement_evaluator:
-        Estimates the room for improvement.
+        Estimates the room for improvement; a :class:`RegretBoundEvaluator` by default.
     error_evaluator:
         Estimates the error; by default ``StaticErrorEvaluator(0)`` with a
         :class:`BestValueStagnationEvaluator` and :class:`CrossValidationErrorEvaluator`

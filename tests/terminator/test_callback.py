@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 import hpo
 from hpo.terminator import (
     BaseTerminator,
     BestValueStagnationEvaluator,
+    RegretBoundEvaluator,
     StaticErrorEvaluator,
     Terminator,
     TerminatorCallback,
+    report_cross_validation_scores,
 )
 
 
@@ -71,3 +75,30 @@ def test_static_error_threshold_stops_once_the_count_falls_below() -> None:
 def test_refuses_what_is_not_a_terminator() -> None:
     with pytest.raises(TypeError, match="terminator"):
         TerminatorCallback(object())  # type: ignore[arg-type]
+
+
+def _cross_validated(noise: float) -> Callable[[hpo.Trial], float]:
+    """A quadratic whose three fold scores spread by ``noise`` around it."""
+
+    def objective(trial: hpo.Trial) -> float:
+        value = (trial.suggest_float("x", 0.0, 1.0) - 0.3) ** 2
+        scores = [value - noise, value, value + noise]
+        report_cross_validation_scores(trial, scores)
+        return sum(scores) / 3
+
+    return objective
+
+
+def test_regret_bound_terminator_stops_once_the_regret_bound_is_below_the_noise() -> None:
+    study = hpo.create_study(sampler=hpo.samplers.RandomSampler(seed=0))
+    terminator = Terminator(RegretBoundEvaluator(seed=0), min_n_trials=10)
+    study.optimize(_cross_validated(1e-3), n_trials=40, callbacks=[TerminatorCallback(terminator)])
+    # Not at the first chance: the bound needs some trials to fall below the error.
+    assert 10 < len(study.trials) < 40
+
+
+def test_regret_bound_terminator_keeps_going_when_the_noise_is_tiny() -> None:
+    study = hpo.create_study(sampler=hpo.samplers.RandomSampler(seed=0))
+    terminator = Terminator(RegretBoundEvaluator(seed=0), min_n_trials=10)
+    study.optimize(_cross_validated(1e-7), n_trials=25, callbacks=[TerminatorCallback(terminator)])
+    assert len(study.trials) == 25

@@ -9,6 +9,7 @@ from hpo.terminator import (
     BaseImprovementEvaluator,
     BestValueStagnationEvaluator,
     CrossValidationErrorEvaluator,
+    RegretBoundEvaluator,
     StaticErrorEvaluator,
     Terminator,
 )
@@ -113,3 +114,17 @@ def test_base_classes_are_abstract() -> None:
     for base in (BaseImprovementEvaluator, BaseErrorEvaluator):
         with pytest.raises(TypeError):
             base()  # type: ignore[abstract]
+
+
+def test_default_terminator_bounds_the_regret_against_the_cross_validation_error() -> None:
+    terminator = Terminator()
+    assert isinstance(terminator._improvement_evaluator, RegretBoundEvaluator)
+    assert isinstance(terminator._error_evaluator, CrossValidationErrorEvaluator)
+    assert terminator._min_n_trials == 20
+
+
+def test_the_package_is_reachable_as_optuna_would_be() -> None:
+    import hpo as optuna
+
+    callback = optuna.terminator.TerminatorCallback()
+    assert isinstance(callback._terminator, optuna.terminator.Terminator)
