@@ -10,8 +10,8 @@ import pytest
 
 import hpo
 from hpo.samplers._nsgaiii import (
-    NSGAIIISampler,
     NSGAIIIElitePopulationSelection,
+    NSGAIIISampler,
     associate,
     das_dennis_points,
     niching_select,
