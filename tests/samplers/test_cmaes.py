@@ -18,7 +18,7 @@ from hpo.trial import TrialState
 
 def _state(study: hpo.Study) -> dict:
     (key,) = [k for k in study.system_attrs if k.startswith("cma:")]
-    return study.system_attrs[key]
+    return json.loads(study.system_attrs[key])
 
 
 def _sphere(trial: hpo.Trial) -> float:
@@ -97,7 +97,7 @@ def test_state_is_json_and_a_second_sampler_continues_the_generation() -> None:
     study = hpo.create_study(sampler=CmaEsSampler(seed=0, popsize=6))
     study.optimize(_sphere, n_trials=1 + 6 + 3)  # one startup trial, a generation, half one
     state = _state(study)
-    assert json.loads(json.dumps(state)) == state
+    assert isinstance(next(iter(study.system_attrs.values())), str)  # JSON text
     assert state["es"]["generation"] == 1
 
     other = hpo.load_study(study_name=study.study_name, storage=study._storage)

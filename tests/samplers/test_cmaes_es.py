@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import numpy as np
@@ -16,6 +17,10 @@ from hpo.samplers._cmaes._restart import initial_book, next_run
 from hpo.samplers._cmaes._space import UnitSpace
 from hpo.samplers._cmaes._warm_start import warm_start_distribution
 from hpo.trial import create_trial
+
+
+def _state(study: hpo.Study) -> dict:
+    return json.loads(next(v for k, v in study.system_attrs.items() if k.startswith("cma:")))
 
 
 def _sphere(x: np.ndarray) -> np.ndarray:
@@ -119,7 +124,7 @@ def test_sampler_restarts_with_a_larger_population(strategy: str, inc: int) -> N
     sampler = CmaEsSampler(seed=0, restart_strategy=strategy, inc_popsize=inc)
     study = hpo.create_study(sampler=sampler)
     study.optimize(flat, n_trials=400)
-    state = next(v for k, v in study.system_attrs.items() if k.startswith("cma:"))
+    state = _state(study)
     assert state["run"] >= 1
     factor = 2 if inc == -1 else inc
     if strategy == "ipop":
@@ -131,7 +136,7 @@ def test_sampler_restarts_with_a_larger_population(strategy: str, inc: int) -> N
 
     no_restart = hpo.create_study(sampler=CmaEsSampler(seed=0))
     no_restart.optimize(flat, n_trials=400)
-    state = next(v for k, v in no_restart.system_attrs.items() if k.startswith("cma:"))
+    state = _state(no_restart)
     assert state["run"] == 0 and state["es"]["popsize"] == 6
 
 
@@ -245,7 +250,7 @@ def test_sampler_warm_starts_from_source_trials() -> None:
     cold = hpo.create_study(sampler=CmaEsSampler(seed=0))
     cold.optimize(objective, n_trials=12)
     assert min(t.value for t in warm.trials[1:]) < min(t.value for t in cold.trials[1:])
-    state = next(v for k, v in warm.system_attrs.items() if k.startswith("cma:"))
+    state = _state(warm)
     np.testing.assert_allclose(state["es"]["mean"], [0.8, 0.2], atol=0.08)
 
     unusable = [create_trial(params={"z": 0.0}, distributions={"z": distributions["x"]}, value=0)]

@@ -205,14 +205,18 @@ class CmaEs:
         Candidates outside the cube are redrawn (in batches); after a few batches without a
         feasible one, the last candidate is clipped to the cube.
         """
-        candidates = np.empty((0, self.dim))
+        candidate = self.mean + self.sigma * self.scale * self._color(
+            rng.standard_normal((1, self.dim))
+        )
+        if np.all((candidate >= 0) & (candidate <= 1)):
+            return candidate[0]
         for _ in range(_MAX_RESAMPLE_ROUNDS):
             z = rng.standard_normal((_RESAMPLE_BATCH, self.dim))
             candidates = self.mean + self.sigma * self.scale * self._color(z)
             inside = np.flatnonzero(np.all((candidates >= 0) & (candidates <= 1), axis=1))
             if inside.size:
                 return candidates[inside[0]]
-        return np.clip(candidates[0], 0.0, 1.0)
+        return np.clip(candidate[0], 0.0, 1.0)
 
     # -- update ---------------------------------------------------------------------------
 

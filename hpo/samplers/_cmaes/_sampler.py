@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections.abc import Hashable
@@ -223,7 +224,9 @@ class CmaEsSampler(BaseSampler):
         # (state key, run, generation) -> finished trials with a value, in arrival order.
         self._generations: dict[tuple[str, int, int], list[tuple[FrozenTrial, float]]] = {}
         self._spaces: dict[str, UnitSpace] = {}
-        self._loaded: dict[str, tuple[int, int, float, CmaEs]] = {}
+        # state key -> (stored text, parsed state, search distribution)
+        self._loaded: dict[str, tuple[str, dict[str, Any], CmaEs]] = {}
+        self._last_space: tuple[dict[str, BaseDistribution], str, UnitSpace] | None = None
         self._warned_one_dimensional = False
 
     def reseed_rng(self) -> None:
@@ -278,11 +281,16 @@ class CmaEsSampler(BaseSampler):
                     bucket = (state_key, int(tag[0]), int(tag[1]))
                     self._generations.setdefault(bucket, []).append((trial, sign * value))
 
-    def _unit_space(self, space_id: str, search_space: dict[str, BaseDistribution]) -> UnitSpace:
+    def _unit_space(self, search_space: dict[str, BaseDistribution]) -> tuple[str, UnitSpace]:
+        last = self._last_space
+        if last is not None and last[0] == search_space:
+            return last[1], last[2]
+        space_id = space_hash(search_space)
         unit = self._spaces.get(space_id)
         if unit is None:
             unit = self._spaces[space_id] = UnitSpace(search_space)
-        return unit
+        self._last_space = (dict(search_space), space_id, unit)
+        return space_id, unit
 
     # -- the search state -----------------------------------------------------------------
 
@@ -351,16 +359,24 @@ class CmaEsSampler(BaseSampler):
         values = sign * np.array([float(t.values[0]) for t in usable if t.values])
         return warm_start_distribution(points, values)
 
-    def _load(self, key: str, state: dict[str, Any], unit: UnitSpace) -> CmaEs:
-        es_state = state["es"]
-        tag = (int(state["run"]), int(es_state["generation"]), float(es_state["sigma"]))
+    def _load(self, key: str, text: str, unit: UnitSpace) -> tuple[dict[str, Any], CmaEs]:
+        """Parse a stored state, reusing the last parsed one while the text is unchanged."""
         cached = self._loaded.get(key)
-        if cached is not None and cached[:3] == tag:
-            return cached[3]
-        es = CmaEs.from_json(es_state)
+        if cached is not None and cached[0] == text:
+            return cached[1], cached[2]
+        state = json.loads(text)
+        es = CmaEs.from_json(state["es"])
         self._attach_margin(es, unit)
-        self._loaded[key] = (*tag, es)
-        return es
+        self._loaded[key] = (text, state, es)
+        return state, es
+
+    def _store(
+        self, study: StudyView, key: str, state: dict[str, Any], es: CmaEs
+    ) -> dict[str, Any]:
+        text = json.dumps(state, separators=(",", ":"), allow_nan=False)
+        study.set_system_attr(key, text)
+        self._loaded[key] = (text, state, es)
+        return state
 
     def _generation_points(
         self, key: str, unit: UnitSpace, trials: list[FrozenTrial]
@@ -377,10 +393,10 @@ class CmaEsSampler(BaseSampler):
         return np.where(same_cell, recorded, from_params)
 
     def _advance(
-        self, study: StudyView, key: str, state: dict[str, Any], unit: UnitSpace
+        self, study: StudyView, key: str, text: str, unit: UnitSpace
     ) -> tuple[CmaEs, int]:
         """Update the distribution if the current generation is complete; return it and its run."""
-        es = self._load(key, state, unit)
+        state, es = self._load(key, text, unit)
         run = int(state["run"])
         bucket = self._generations.get((key, run, es.generation))
         if bucket is None or len(bucket) < es.popsize:
@@ -406,8 +422,7 @@ class CmaEsSampler(BaseSampler):
             es = self._new_es(unit, restart_rng.random(unit.dim), sigma, popsize)
             new_state.update(run=run + 1, book=book)
         new_state["es"] = es.to_json()
-        study.set_system_attr(key, new_state)
-        self._loaded[key] = (int(new_state["run"]), es.generation, es.sigma, es)
+        self._store(study, key, new_state, es)
         return es, int(new_state["run"])
 
     # -- sampling -------------------------------------------------------------------------
@@ -423,18 +438,20 @@ class CmaEsSampler(BaseSampler):
             self._sync(study)
             if self._n_finished < self._n_startup_trials:
                 return {}
-            space_id = space_hash(search_space)
-            unit = self._unit_space(space_id, search_space)
+            space_id, unit = self._unit_space(search_space)
             key = _KEY_PREFIX + space_id
-            state = study.system_attrs.get(key)
-            if state is None:
+            text = study.system_attrs.get(key)
+            if text is None:
                 state = self._initial_state(unit, study)
-                study.set_system_attr(key, state)
-            es, run = self._advance(study, key, state, unit)
+                es = CmaEs.from_json(state["es"])
+                self._attach_margin(es, unit)
+                self._store(study, key, state, es)
+                text = self._loaded[key][0]
+            es, run = self._advance(study, key, text, unit)
             point = es.ask(self._rng)
         study._set_trial_system_attr(trial, key + _GENERATION_SUFFIX, [run, es.generation])
         study._set_trial_system_attr(trial, key + _POINT_SUFFIX, point.tolist())
-        return unit.decode(point[None])[0]
+        return unit.decode_one(point)
 
     def sample_independent(
         self,

@@ -101,6 +101,10 @@ class UnitSpace:
                 self.raw_low[j], self.raw_high[j] = low, high
         self.width = self.raw_high - self.raw_low
         self.discrete = self.kind != _CONTINUOUS
+        self._is_int_list = self.is_int.tolist()
+        self._log_columns = np.flatnonzero(self.is_log)
+        self._grid_columns = np.flatnonzero(self.kind == _GRID)
+        self._log_int_columns = np.flatnonzero(self.kind == _LOG_INT)
 
     @property
     def dim(self) -> int:
@@ -111,17 +115,18 @@ class UnitSpace:
         """The smallest width of a coordinate before scaling (log width for log scales)."""
         return float(self.width.min())
 
-    def _to_raw(self, points: np.ndarray) -> np.ndarray:
-        return self.raw_low + np.clip(points, 0.0, 1.0) * self.width
-
     def _values(self, points: np.ndarray) -> np.ndarray:
         """Values (internal representation) of points, array of shape ``(n, dim)``."""
-        raw = self._to_raw(points)
-        values = np.where(self.is_log, np.exp(np.where(self.is_log, raw, 0.0)), raw)
-        grid = self.kind == _GRID
-        index = np.clip(np.rint((raw - self.low) / self.step), 0, np.maximum(self.n_values - 1, 0))
-        values = np.where(grid, self.low + index * self.step, values)
-        values = np.where(self.kind == _LOG_INT, np.rint(values), values)
+        values = self.raw_low + np.clip(points, 0.0, 1.0) * self.width
+        if self._log_columns.size:
+            values[:, self._log_columns] = np.exp(values[:, self._log_columns])
+        grid = self._grid_columns
+        if grid.size:
+            index = np.rint((values[:, grid] - self.low[grid]) / self.step[grid])
+            index = np.clip(index, 0, self.n_values[grid] - 1)
+            values[:, grid] = self.low[grid] + index * self.step[grid]
+        if self._log_int_columns.size:
+            values[:, self._log_int_columns] = np.rint(values[:, self._log_int_columns])
         return np.clip(values, self.low, self.high)
 
     def decode(self, points: np.ndarray) -> list[dict[str, Any]]:
@@ -145,6 +150,14 @@ class UnitSpace:
             for j in range(self.dim)
         ]
         return [dict(zip(self.names, row)) for row in zip(*columns)]
+
+    def decode_one(self, point: np.ndarray) -> dict[str, Any]:
+        """Map one point of the unit cube to parameter values (see :meth:`decode`)."""
+        row = self._values(np.asarray(point, dtype=float)[None])[0].tolist()
+        return {
+            name: int(value) if is_int else value
+            for name, value, is_int in zip(self.names, row, self._is_int_list)
+        }
 
     def encode(self, values: np.ndarray) -> np.ndarray:
         """Map values (internal representation, shape ``(n, dim)``) to points of the cube."""
