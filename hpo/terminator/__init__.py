@@ -7,6 +7,7 @@ the first falls below the second; :class:`TerminatorCallback` applies it during
 """
 
 from hpo.terminator._callback import TerminatorCallback
+from hpo.terminator._emmr import EMMREvaluator
 from hpo.terminator._error import (
     BaseErrorEvaluator,
     CrossValidationErrorEvaluator,
@@ -25,6 +26,7 @@ __all__ = [
     "BaseTerminator",
     "BestValueStagnationEvaluator",
     "CrossValidationErrorEvaluator",
+    "EMMREvaluator",
     "ImprovementHistory",
     "MedianErrorEvaluator",
     "RegretBoundEvaluator",

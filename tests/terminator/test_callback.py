@@ -100,5 +100,5 @@ def test_regret_bound_terminator_stops_once_the_regret_bound_is_below_the_noise(
 def test_regret_bound_terminator_keeps_going_when_the_noise_is_tiny() -> None:
     study = hpo.create_study(sampler=hpo.samplers.RandomSampler(seed=0))
     terminator = Terminator(RegretBoundEvaluator(seed=0), min_n_trials=10)
-    study.optimize(_cross_validated(1e-7), n_trials=25, callbacks=[TerminatorCallback(terminator)])
-    assert len(study.trials) == 25
+    study.optimize(_cross_validated(1e-7), n_trials=18, callbacks=[TerminatorCallback(terminator)])
+    assert len(study.trials) == 18
