@@ -11,7 +11,12 @@ from hpo.distributions import BaseDistribution, CategoricalDistribution
 from hpo.samplers.nsgaii._crossovers import BaseCrossover
 from hpo.samplers.nsgaii._mutations import BaseMutation
 from hpo.samplers.nsgaii._selection import losses_of, ranks_and_crowding, violations_of
-from hpo.samplers.nsgaii._transform import bounds_array, from_transformed, to_transformed
+from hpo.samplers.nsgaii._transform import (
+    NumericalPlan,
+    from_transformed,
+    to_transformed,
+    transformed_bounds,
+)
 from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
@@ -23,7 +28,10 @@ _MAX_CROSSOVER_DRAWS = 100
 
 
 def tournament(
-    rng: np.random.RandomState, ranks: np.ndarray, crowding: np.ndarray, n_winners: int
+    rng: np.random.RandomState,
+    ranks: Sequence[float],
+    crowding: Sequence[float],
+    n_winners: int,
 ) -> list[int]:
     """Pick ``n_winners`` distinct indices by binary tournaments.
 
@@ -50,23 +58,27 @@ def tournament(
     >>> tournament(np.random.RandomState(0), np.array([0, 1]), np.zeros(2), 1)
     [0]
     """
-    size = len(ranks)
+    pool = list(range(len(ranks)))
     winners: list[int] = []
-    available = np.ones(size, dtype=bool)
     while len(winners) < n_winners:
-        candidates = np.flatnonzero(available)
-        if len(candidates) == 1:
-            winners.append(int(candidates[0]))
+        if len(pool) == 1:
+            winners.append(pool[0])
             break
-        a, b = rng.choice(candidates, size=2, replace=False)
+        # Two distinct members of the pool, drawn without building a permutation.
+        size = len(pool)
+        first = min(int(rng.rand() * size), size - 1)
+        second = min(int(rng.rand() * (size - 1)), size - 2)
+        if second >= first:
+            second += 1
+        a, b = pool[first], pool[second]
         if ranks[a] != ranks[b]:
             winner = a if ranks[a] < ranks[b] else b
         elif crowding[a] != crowding[b]:
             winner = a if crowding[a] > crowding[b] else b
         else:
             winner = a
-        winners.append(int(winner))
-        available[winner] = False
+        winners.append(winner)
+        pool.remove(winner)
     return winners
 
 
@@ -78,12 +90,13 @@ def perform_crossover(
     bounds: np.ndarray,
 ) -> np.ndarray:
     """Return a child of ``parents_params`` inside ``bounds`` (redrawn until it is)."""
+    low, high = bounds[:, 0], bounds[:, 1]
     child = np.asarray(parents_params[0], dtype=float)
     for _ in range(_MAX_CROSSOVER_DRAWS):
         child = np.asarray(crossover.crossover(parents_params, rng, study, bounds), dtype=float)
-        if np.all((bounds[:, 0] <= child) & (child <= bounds[:, 1])):
+        if ((low <= child) & (child <= high)).all():
             return child
-    return np.clip(child, bounds[:, 0], bounds[:, 1])
+    return np.minimum(np.maximum(child, low), high)
 
 
 class NSGAIIChildGeneration:
@@ -143,18 +156,36 @@ class NSGAIIChildGeneration:
         self._constrained = constraints_func is not None
         self._rng = rng
         self._scores_key: tuple[int, ...] | None = None
-        self._scores: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self._scores_population: list[FrozenTrial] | None = None
+        self._scores: tuple[list[float], list[float]] = ([], [])
+        self._plan_key: tuple[Any, ...] | None = None
+        self._plan = _SpacePlan({})
 
     def _population_scores(
         self, study: StudyView, population: list[FrozenTrial]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[list[float], list[float]]:
+        if population is self._scores_population:
+            return self._scores
         key = tuple(t.number for t in population)
         if key != self._scores_key:
             losses = losses_of(population, study.directions)
             violations = violations_of(population) if self._constrained else None
-            self._scores = ranks_and_crowding(losses, violations)
+            ranks, crowding = ranks_and_crowding(losses, violations)
+            self._scores = (ranks.tolist(), crowding.tolist())
             self._scores_key = key
+        self._scores_population = population
         return self._scores
+
+    def _space_plan(
+        self, study: StudyView, search_space: dict[str, BaseDistribution]
+    ) -> _SpacePlan:
+        # Distribution objects are shared between trials, so their ids identify a space; the
+        # plan caches vectors by trial number, so it belongs to one study.
+        key = (study._identity, *search_space, *map(id, search_space.values()))
+        if key != self._plan_key:
+            self._plan = _SpacePlan(search_space)
+            self._plan_key = key
+        return self._plan
 
     def __call__(
         self,
@@ -164,54 +195,71 @@ class NSGAIIChildGeneration:
     ) -> dict[str, Any]:
         rng = self._rng
         ranks, crowding = self._population_scores(study, parent_population)
-        numerical = [
-            name
-            for name, dist in search_space.items()
-            if not isinstance(dist, CategoricalDistribution)
-        ]
-        categorical = [
-            name
-            for name, dist in search_space.items()
-            if isinstance(dist, CategoricalDistribution)
-        ]
+        plan = self._space_plan(study, search_space)
+        numerical = plan.numerical
         n_parents = self._crossover.n_parents
         if rng.rand() < self._crossover_prob and len(parent_population) >= n_parents:
             chosen = [parent_population[i] for i in tournament(rng, ranks, crowding, n_parents)]
             child: dict[str, Any] = {}
-            if numerical:
-                dists = [search_space[n] for n in numerical]
-                parents_params = np.array(
-                    [
-                        [to_transformed(d, p.params[n]) for n, d in zip(numerical, dists)]
-                        for p in chosen
-                    ]
+            if numerical is not None:
+                parents_params = np.array([plan.vector(p) for p in chosen])
+                values = perform_crossover(
+                    self._crossover, rng, study, parents_params, numerical.bounds
                 )
-                bounds = bounds_array(dists)
-                values = perform_crossover(self._crossover, rng, study, parents_params, bounds)
-                for name, dist, value in zip(numerical, dists, values.tolist()):
-                    child[name] = from_transformed(dist, value)
-            swap = rng.rand(len(categorical)) < self._swapping_prob
-            for name, take_second in zip(categorical, swap.tolist()):
+                child.update(zip(numerical.names, numerical.decode(values)))
+            swap = rng.rand(len(plan.categorical)) < self._swapping_prob
+            for name, take_second in zip(plan.categorical, swap.tolist()):
                 child[name] = chosen[1 if take_second else 0].params[name]
         else:
             (winner,) = tournament(rng, ranks, crowding, 1)
-            child = {name: parent_population[winner].params[name] for name in search_space}
+            params = parent_population[winner].params
+            child = {name: params[name] for name in search_space}
 
         mutation_prob = self._mutation_prob
         if mutation_prob is None:
             mutation_prob = 1.0 / max(1, len(child))
-        names = list(search_space)
-        mutate = rng.rand(len(names)) < mutation_prob
-        for name, mutated in zip(names, mutate.tolist()):
-            if not mutated:
+        draws = rng.rand(len(plan.names)).tolist()
+        for name, draw in zip(plan.names, draws):
+            if draw >= mutation_prob:
                 continue
             dist = search_space[name]
             if self._mutation is not None and not isinstance(dist, CategoricalDistribution):
-                low, high = bounds_array([dist])[0]
+                bounds = np.array(transformed_bounds(dist))
                 moved = self._mutation.mutation(
-                    to_transformed(dist, child[name]), rng, study, np.array([low, high])
+                    to_transformed(dist, child[name]), rng, study, bounds
                 )
                 child[name] = from_transformed(dist, moved)
             else:
                 del child[name]
         return child
+
+
+class _SpacePlan:
+    """A search space split into numerical and categorical parameters, with parent vectors."""
+
+    def __init__(self, search_space: dict[str, BaseDistribution]) -> None:
+        # Holding the distributions keeps their ids (the cache key) from being reused.
+        self.search_space = dict(search_space)
+        self.names = list(search_space)
+        numerical = [
+            name
+            for name, dist in search_space.items()
+            if not isinstance(dist, CategoricalDistribution)
+        ]
+        self.categorical = [
+            name
+            for name, dist in search_space.items()
+            if isinstance(dist, CategoricalDistribution)
+        ]
+        self.numerical = (
+            NumericalPlan(numerical, [search_space[n] for n in numerical]) if numerical else None
+        )
+        self._vectors: dict[int, np.ndarray] = {}
+
+    def vector(self, trial: FrozenTrial) -> np.ndarray:
+        """Return the transformed numerical parameters of a finished ``trial`` (cached)."""
+        vector = self._vectors.get(trial.number)
+        if vector is None:
+            assert self.numerical is not None
+            vector = self._vectors[trial.number] = self.numerical.encode(trial.params)
+        return vector

@@ -22,7 +22,6 @@ from hpo.samplers.nsgaii._after_trial import NSGAIIAfterTrial
 from hpo.samplers.nsgaii._child_generation import NSGAIIChildGeneration
 from hpo.samplers.nsgaii._crossovers import BaseCrossover, UniformCrossover, _check_probability
 from hpo.samplers.nsgaii._mutations import BaseMutation
-from hpo.search_space import IntersectionSearchSpace
 from hpo.search_space._cursor import FinishedTrialCursor
 from hpo.trial import FrozenTrial, TrialState
 
@@ -47,6 +46,11 @@ class _StudyState:
         self.cursor = FinishedTrialCursor()
         self.complete_by_generation: dict[int, list[int]] = {}
         self.parents: dict[int, list[int]] = {0: []}
+        # Finished trials never change, so the parent trials of a generation can be kept.
+        self.parent_trials: dict[int, list[FrozenTrial]] = {}
+        # The intersection search space of the COMPLETE trials, single-valued ones left out.
+        self.space: dict[str, BaseDistribution] | None = None
+        self.relative_space: dict[str, BaseDistribution] = {}
 
 
 class _GeneticSampler(BaseSampler):
@@ -117,7 +121,6 @@ class _GeneticSampler(BaseSampler):
         self._after_trial_strategy: AfterTrialStrategy = after_trial_strategy or NSGAIIAfterTrial(
             constraints_func
         )
-        self._search_space = IntersectionSearchSpace()
         self._lock = threading.RLock()
         self._states: dict[Hashable, _StudyState] = {}
 
@@ -153,13 +156,35 @@ class _GeneticSampler(BaseSampler):
             state = self._states[key] = _StudyState()
         return state
 
-    def _current_generation(self, study: StudyView, trials: list[FrozenTrial]) -> int:
+    def _sync(self, study: StudyView, trials: list[FrozenTrial]) -> _StudyState:
+        """Read the trials that finished since the last call (each is read once)."""
         state = self._state(study)
         key = self._generation_key
+        space_changed = False
         for trial in state.cursor.new_finished(trials):
+            if trial.state != TrialState.COMPLETE:
+                continue
             generation = trial.system_attrs.get(key)
-            if trial.state == TrialState.COMPLETE and generation is not None:
+            if generation is not None:
                 state.complete_by_generation.setdefault(int(generation), []).append(trial.number)
+            space = trial.distributions
+            if state.space is None:
+                state.space = dict(space)
+            else:
+                state.space = {
+                    name: dist
+                    for name, dist in state.space.items()
+                    if (other := space.get(name)) is dist or (other is not None and other == dist)
+                }
+            space_changed = True
+        if space_changed and state.space is not None:
+            state.relative_space = {
+                name: dist for name, dist in sorted(state.space.items()) if not dist.single()
+            }
+        return state
+
+    def _current_generation(self, study: StudyView, trials: list[FrozenTrial]) -> int:
+        state = self._sync(study, trials)
         generation = 0
         while len(state.complete_by_generation.get(generation, ())) >= self._population_size:
             generation += 1
@@ -188,9 +213,7 @@ class _GeneticSampler(BaseSampler):
             The parents, best first.
         """
         with self._lock:
-            trials = study.get_trials(deepcopy=False)
-            self._current_generation(study, trials)
-            return self._by_number(trials, self._parent_numbers(study, generation, trials))
+            return list(self._parent_trials(study, generation))
 
     def _parent_numbers(
         self, study: StudyView, generation: int, trials: list[FrozenTrial]
@@ -226,8 +249,8 @@ class _GeneticSampler(BaseSampler):
     ) -> dict[str, BaseDistribution]:
         """Return the intersection search space of the study (single-valued ones left out)."""
         with self._lock:
-            space = self._search_space.calculate(study)
-        return {name: dist for name, dist in space.items() if not dist.single()}
+            state = self._sync(study, study.get_trials(deepcopy=False))
+            return dict(state.relative_space)
 
     def sample_relative(
         self, study: StudyView, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
@@ -237,12 +260,20 @@ class _GeneticSampler(BaseSampler):
         if not search_space or not generation:
             return {}
         with self._lock:
-            trials = study.get_trials(deepcopy=False)
-            self._current_generation(study, trials)
-            parents = self._by_number(trials, self._parent_numbers(study, int(generation), trials))
+            parents = self._parent_trials(study, int(generation))
             if not parents:
                 return {}
             return self._child_strategy(study, search_space, parents)
+
+    def _parent_trials(self, study: StudyView, generation: int) -> list[FrozenTrial]:
+        state = self._state(study)
+        parents = state.parent_trials.get(generation)
+        if parents is None:
+            trials = study.get_trials(deepcopy=False)
+            self._current_generation(study, trials)
+            numbers = self._parent_numbers(study, generation, trials)
+            parents = state.parent_trials[generation] = self._by_number(trials, numbers)
+        return parents
 
     def sample_independent(
         self,

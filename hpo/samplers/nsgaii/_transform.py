@@ -72,3 +72,56 @@ def bounds_array(distributions: list[BaseDistribution]) -> np.ndarray:
     if not distributions:
         return np.zeros((0, 2))
     return np.array([transformed_bounds(d) for d in distributions], dtype=float)
+
+
+class NumericalPlan:
+    """The numerical parameters of one search space, ready for vectorized transforms.
+
+    Parameters
+    ----------
+    names:
+        Parameter names, in order.
+    distributions:
+        Their (numerical) distributions.
+
+    Examples
+    --------
+    >>> plan = NumericalPlan(["x", "n"], [FloatDistribution(1.0, 100.0, log=True),
+    ...                                   IntDistribution(0, 10, step=2)])
+    >>> plan.decode(plan.encode({"x": 1.0, "n": 4}) + [0.0, 1.1])
+    [1.0, 6]
+    """
+
+    def __init__(self, names: list[str], distributions: list[BaseDistribution]) -> None:
+        self.names = names
+        self.distributions = distributions
+        self.bounds = bounds_array(distributions)
+        self._log = np.array([bool(getattr(d, "log", False)) for d in distributions], dtype=bool)
+        self._is_int = [isinstance(d, IntDistribution) for d in distributions]
+        self._low = np.array([float(d.low) for d in distributions])  # type: ignore[attr-defined]
+        self._high = np.array([float(d.high) for d in distributions])  # type: ignore[attr-defined]
+        steps = [getattr(d, "step", None) for d in distributions]
+        self._has_step = np.array([s is not None for s in steps], dtype=bool)
+        self._step = np.array([1.0 if s is None else float(s) for s in steps])
+        self._any_log = bool(self._log.any())
+        self._any_step = bool(self._has_step.any())
+
+    def encode(self, params: dict[str, Any]) -> np.ndarray:
+        """Return the transformed vector of the numerical values in ``params``."""
+        values = np.array([float(params[name]) for name in self.names])
+        if self._any_log:
+            values[self._log] = np.log(values[self._log])
+        return values
+
+    def decode(self, values: np.ndarray) -> list[Any]:
+        """Return the external values nearest to the transformed ``values``."""
+        numbers = np.asarray(values, dtype=float)
+        if self._any_log:
+            numbers = np.where(self._log, np.exp(numbers), numbers)
+        if self._any_step:
+            snapped = self._low + np.round((numbers - self._low) / self._step) * self._step
+            numbers = np.where(self._has_step, snapped, numbers)
+        numbers = np.minimum(np.maximum(numbers, self._low), self._high)
+        return [
+            round(v) if is_int else float(v) for v, is_int in zip(numbers.tolist(), self._is_int)
+        ]
