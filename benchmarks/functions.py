@@ -178,3 +178,25 @@ MULTI_OBJECTIVE: dict[str, Problem] = {
         ),
     ]
 }
+
+
+def dtlz2(trial: Any) -> tuple[float, float, float]:
+    """DTLZ2 with 3 objectives and 7 floats in [0, 1]; the front is the unit sphere's octant."""
+    x = _floats(trial, 7, 0.0, 1.0)
+    g = float(np.sum((x[2:] - 0.5) ** 2))
+    a, b = x[0] * math.pi / 2, x[1] * math.pi / 2
+    return (
+        (1 + g) * math.cos(a) * math.cos(b),
+        (1 + g) * math.cos(a) * math.sin(b),
+        (1 + g) * math.sin(a),
+    )
+
+
+DTLZ2 = Problem(
+    "dtlz2",
+    dtlz2,
+    0.0,
+    "DTLZ2, 3 objectives, 7 floats",
+    ("minimize", "minimize", "minimize"),
+    (1.5, 1.5, 1.5),
+)
