@@ -138,8 +138,8 @@ def main() -> None:
                     verdict(hv["hpo"], hv["optuna"]),
                     f"{per_trial['hpo'] * 1e3:.3f}",
                     f"{per_trial['optuna'] * 1e3:.3f}",
-                    f"{per_trial['optuna'] / per_trial['hpo']:.1f}×",
-                    f"{wall['optuna'] / wall['hpo']:.1f}×",
+                    f"{per_trial['optuna'] / per_trial['hpo']:.1f}x",
+                    f"{wall['optuna'] / wall['hpo']:.1f}x",
                 ]
             )
             print(" | ".join(rows[-1]), flush=True)
