@@ -9,9 +9,10 @@ kernel is ``s * (1 + sqrt(5) r + 5/3 r^2) * exp(-sqrt(5) r)`` with signal varian
 The hyperparameters ``(log w, log s, log noise)`` maximize the log marginal likelihood plus
 log priors, by L-BFGS-B with the analytic gradient:
 
-* ``log length scale ~ Normal(sqrt(2) + log(d) / 2, sqrt(3))`` per dimension, the
-  dimension-scaled prior of Hvarfner et al. (2024), "Vanilla Bayesian Optimization Performs
-  Great in High Dimensions"; it prefers smooth models when the data do not say otherwise;
+* ``log length scale ~ Normal(log(0.5) + log(d) / 2, sqrt(3))`` per dimension: a wide
+  prior whose centre grows like ``sqrt(d)``, as distances in the unit cube do (the scaling
+  argument of Hvarfner et al. (2024), "Vanilla Bayesian Optimization Performs Great in High
+  Dimensions", with a shorter base length scale suited to low-dimensional problems);
 * ``log s ~ Normal(0, 1)`` (targets are standardized, so ``s`` is near 1);
 * ``noise ~ Gamma(1.1, rate=10)``, which favours small noise without forbidding large.
 """
@@ -24,6 +25,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 import scipy.optimize
+from scipy.spatial.distance import cdist
 
 _SQRT5 = math.sqrt(5.0)
 #: Noise variance used when the objective is deterministic (targets are standardized).
@@ -33,6 +35,7 @@ _MAX_NOISE_VAR = 10.0
 _LOG_ISL_BOUNDS = (math.log(1e-4), math.log(1e4))
 _LOG_SCALE_BOUNDS = (math.log(1e-2), math.log(1e2))
 _NOISE_SHAPE, _NOISE_RATE = 1.1, 10.0
+_LOG_LENGTHSCALE_MEDIAN = math.log(0.5)
 _LENGTHSCALE_SIGMA = math.sqrt(3.0)
 _STD_FLOOR = 1e-10
 
@@ -68,6 +71,18 @@ def _distance_terms(A: np.ndarray, B: np.ndarray, is_categorical: np.ndarray) ->
     """Per-dimension distances ``D_j``, shape ``(len(A), len(B), d)``."""
     diff = A[:, None, :] - B[None, :, :]
     return np.where(is_categorical, (diff != 0.0).astype(float), diff * diff)
+
+
+def _weighted_r2(
+    A: np.ndarray, B: np.ndarray, is_categorical: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """``sum_j w_j D_j(a, b)`` for all pairs, shape ``(len(A), len(B))``, without a 3-D array."""
+    numerical = ~is_categorical
+    root = np.sqrt(weights[numerical])
+    r2 = cdist(A[:, numerical] * root, B[:, numerical] * root, "sqeuclidean")
+    for j in np.flatnonzero(is_categorical):
+        r2 += weights[j] * (A[:, j, None] != B[None, :, j])
+    return r2
 
 
 def _matern52(r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,7 +157,7 @@ class GPRegressor:
         """
         A = np.asarray(A, dtype=float)
         B = np.asarray(B, dtype=float)
-        r2 = _distance_terms(A, B, self.is_categorical) @ self.inverse_squared_lengthscales
+        r2 = _weighted_r2(A, B, self.is_categorical, self.inverse_squared_lengthscales)
         return self.kernel_scale * _matern52(r2)[0]
 
     def posterior(self, X_new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -255,7 +270,7 @@ def _jittered_cholesky(gram: np.ndarray, noise_var: float) -> np.ndarray:
 
 def _lengthscale_prior_mean(d: int) -> float:
     """Prior mean of ``log w`` (``w = 1 / length scale^2``)."""
-    return -2.0 * (math.sqrt(2.0) + 0.5 * math.log(max(d, 1)))
+    return -2.0 * (_LOG_LENGTHSCALE_MEDIAN + 0.5 * math.log(max(d, 1)))
 
 
 def _log_prior_and_grad(
@@ -313,7 +328,7 @@ def _negative_log_posterior(
 
 
 def _initial_theta(d: int) -> np.ndarray:
-    return np.concatenate([np.full(d, _lengthscale_prior_mean(d) / 2.0), [0.0, math.log(1e-2)]])
+    return np.concatenate([np.full(d, _lengthscale_prior_mean(d)), [0.0, math.log(1e-3)]])
 
 
 def fit_gp(
@@ -339,10 +354,11 @@ def fit_gp(
     deterministic_objective:
         Fix the noise variance at a tiny floor instead of fitting it.
     seed:
-        Seed of the random restart used when the optimization from the start point fails.
+        Seed of the random restart used when the optimization fails from every start.
     warm_start:
-        A previous fit on the same columns; its hyperparameters are the start point, so
-        refits after one more observation take few iterations.
+        A previous fit on the same columns; its hyperparameters are one start point (refits
+        after one more observation take few iterations from it), the prior's centre is the
+        other; the better optimum wins.
 
     Returns
     -------
@@ -367,31 +383,32 @@ def fit_gp(
             f"{is_categorical.shape}."
         )
     fixed_noise = DETERMINISTIC_NOISE_VAR if deterministic_objective else None
+    bounds = [_LOG_ISL_BOUNDS] * d + [_LOG_SCALE_BOUNDS]
+    if fixed_noise is None:
+        bounds.append((math.log(_MIN_NOISE_VAR), math.log(_MAX_NOISE_VAR)))
+    lows = np.array([b[0] for b in bounds])
+    highs = np.array([b[1] for b in bounds])
+    # Two starts: the previous fit (cheap to refine) and the prior's centre (a fresh look,
+    # so that a fit stuck in the "all noise, no signal" optimum can leave it).
+    starts = [_initial_theta(d)[: len(bounds)]]
     if warm_start is not None and warm_start.inverse_squared_lengthscales.shape == (d,):
-        start = np.concatenate(
+        previous = np.concatenate(
             [
                 np.log(warm_start.inverse_squared_lengthscales),
                 [math.log(warm_start.kernel_scale), math.log(warm_start.noise_var)],
             ]
         )
-    else:
-        start = _initial_theta(d)
-    bounds = [_LOG_ISL_BOUNDS] * d + [_LOG_SCALE_BOUNDS]
-    if fixed_noise is None:
-        bounds.append((math.log(_MIN_NOISE_VAR), math.log(_MAX_NOISE_VAR)))
-        start[d + 1] = min(max(start[d + 1], bounds[-1][0]), bounds[-1][1])
-    else:
-        start = start[: d + 1]
-    lows = np.array([b[0] for b in bounds])
-    highs = np.array([b[1] for b in bounds])
-    start = np.clip(start, lows, highs)
+        starts.insert(0, previous[: len(bounds)])
+    starts = [np.clip(start, lows, highs) for start in starts]
 
     distances = _distance_terms(X, X, is_categorical)
     rng = np.random.default_rng(seed)
-    best_theta = start
-    best_value = _negative_log_posterior(start, distances, y, fixed_noise)[0]
-    for attempt in range(2):
-        x0 = start if attempt == 0 else rng.uniform(lows, highs)
+    best_theta = starts[0]
+    best_value = math.inf
+    for attempt in range(len(starts) + 1):
+        if attempt == len(starts) and best_value < 1e24:
+            break  # the random restart is only for when every start failed
+        x0 = starts[attempt] if attempt < len(starts) else rng.uniform(lows, highs)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             result = scipy.optimize.minimize(
@@ -403,10 +420,8 @@ def fit_gp(
                 bounds=bounds,
                 options={"maxiter": 200},
             )
-        if np.isfinite(result.fun) and result.fun <= best_value:
+        if np.isfinite(result.fun) and result.fun < best_value:
             best_theta, best_value = result.x, float(result.fun)
-        if result.success and best_value < 1e24:
-            break
     noise = fixed_noise if fixed_noise is not None else math.exp(best_theta[d + 1])
     return GPRegressor(
         X, y, is_categorical, np.exp(best_theta[:d]), math.exp(best_theta[d]), noise

@@ -303,3 +303,54 @@ def denormalize(point: np.ndarray, search_space: dict[str, BaseDistribution]) ->
             value = dist.low + u * (dist.high - dist.low)
         params[name] = float(min(max(value, dist.low), dist.high))
     return params
+
+
+def discrete_neighbors(point: np.ndarray, search_space: dict[str, BaseDistribution]) -> np.ndarray:
+    """Points that differ from ``point`` in one discrete coordinate by one grid move.
+
+    Integers and stepped floats move one grid value up or down; a categorical coordinate
+    takes every other choice.
+
+    Parameters
+    ----------
+    point:
+        A rounded normalized point, shape ``(d,)``.
+    search_space:
+        Parameter name to distribution.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(k, d)``; ``k`` may be 0 when nothing is discrete.
+
+    Examples
+    --------
+    >>> discrete_neighbors(np.array([0.5, 0.3]), {"n": IntDistribution(0, 2),
+    ...                                          "x": FloatDistribution(0, 1)}).round(3)
+    array([[0.167, 0.3  ],
+           [0.833, 0.3  ]])
+    """
+    point = np.asarray(point, dtype=float)
+    rows: list[np.ndarray] = []
+    for j, dist in enumerate(search_space.values()):
+        candidates: list[float] = []
+        if isinstance(dist, CategoricalDistribution):
+            candidates = [float(i) for i in range(len(dist.choices)) if i != point[j]]
+        elif _n_grid(dist) > 0:
+            step = 1.0 / _n_grid(dist)
+            candidates = [u for u in (point[j] - step, point[j] + step) if 0.0 < u < 1.0]
+        elif isinstance(dist, IntDistribution):
+            lo, hi = _log_int_bounds(dist)
+            value = round(math.exp(lo + point[j] * (hi - lo)))
+            candidates = [
+                (math.log(v) - lo) / (hi - lo)
+                for v in (value - 1, value + 1)
+                if dist.low <= v <= dist.high
+            ]
+        for u in candidates:
+            row = point.copy()
+            row[j] = u
+            rows.append(row)
+    if not rows:
+        return np.empty((0, point.size))
+    return np.array(rows)
