@@ -406,7 +406,11 @@ class CmaEsSampler(BaseSampler):
         es = CmaEs.from_json(state["es"])  # the cached object stays as it was
         self._attach_margin(es, unit)
         es.tell(points, np.array([value for _, value in chosen]))
-        del self._generations[(key, run, es.generation - 1)]
+        # Forget this generation and any earlier one (late trials of a told generation).
+        for bucket_key in [
+            k for k in self._generations if k[0] == key and k[1:] <= (run, es.generation - 1)
+        ]:
+            del self._generations[bucket_key]
         new_state = dict(state)
         if self._restart_strategy is not None and es.should_stop():
             restart_rng = np.random.default_rng([int(state["seed"]), run + 1])
