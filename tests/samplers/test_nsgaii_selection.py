@@ -7,11 +7,13 @@ import math
 import numpy as np
 import pytest
 
+from hpo._pareto import nondominated_ranks
 from hpo.samplers.nsgaii._child_generation import tournament
 from hpo.samplers.nsgaii._selection import (
     constrained_dominates,
     constrained_ranks,
     crowding_distance,
+    fast_nondominated_ranks,
     ranks_and_crowding,
     select_elites,
 )
@@ -123,3 +125,34 @@ def test_ranks_and_crowding_per_front() -> None:
     ranks, crowding = ranks_and_crowding(losses, None)
     assert ranks.tolist() == [0, 0, 1]
     assert crowding.tolist() == [INF, INF, INF]
+
+
+def test_fast_sorting_matches_peeling_fronts() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n_rows, n_objectives = int(rng.integers(1, 40)), int(rng.integers(1, 4))
+        losses = rng.integers(0, 5, size=(n_rows, n_objectives)).astype(float)
+        if rng.random() < 0.3:
+            losses[rng.integers(n_rows), rng.integers(n_objectives)] = INF
+        n_below = int(rng.integers(1, n_rows + 1))
+        assert fast_nondominated_ranks(losses).tolist() == nondominated_ranks(losses).tolist()
+        assert (
+            fast_nondominated_ranks(losses, n_below).tolist()
+            == nondominated_ranks(losses, n_below).tolist()
+        )
+
+
+def test_all_fronts_crowding_matches_front_by_front() -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        n_rows, n_objectives = int(rng.integers(1, 30)), int(rng.integers(1, 4))
+        losses = rng.integers(0, 6, size=(n_rows, n_objectives)).astype(float)
+        if rng.random() < 0.3:
+            losses[rng.integers(n_rows), rng.integers(n_objectives)] = INF
+        violations = None
+        if rng.random() < 0.5:
+            violations = np.where(rng.random(n_rows) < 0.3, 1.0 + rng.integers(0, 2, n_rows), 0.0)
+        ranks, crowding = ranks_and_crowding(losses, violations)
+        for rank in np.unique(ranks):
+            members = np.flatnonzero(ranks == rank)
+            np.testing.assert_allclose(crowding[members], crowding_distance(losses[members]))

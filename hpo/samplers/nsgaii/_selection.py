@@ -284,12 +284,50 @@ def select_elites(
 def ranks_and_crowding(
     losses: np.ndarray, violations: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the constrained rank and the in-front crowding distance of every row."""
+    """Return the constrained rank and the in-front crowding distance of every row.
+
+    The crowding distance of a row is :func:`crowding_distance` within its own front; all
+    fronts are computed together.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ranks, crowding = ranks_and_crowding(np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]]), None)
+    >>> ranks.tolist(), crowding.tolist()
+    ([0, 0, 1], [inf, inf, inf])
+    """
+    losses = np.asarray(losses, dtype=float)
     ranks = constrained_ranks(losses, violations)
-    distance = np.zeros(len(losses))
-    for rank in np.unique(ranks):
-        members = np.flatnonzero(ranks == rank)
-        distance[members] = crowding_distance(losses[members])
+    n_rows = len(losses)
+    distance = np.zeros(n_rows)
+    if n_rows == 0:
+        return ranks, distance
+    for column in losses.T:
+        # Rows sorted by front, then by loss; each front is one contiguous block.
+        order = np.lexsort((column, ranks))
+        front = ranks[order]
+        values = column[order]
+        starts = np.flatnonzero(np.r_[True, front[1:] != front[:-1]])
+        ends = np.r_[starts[1:], n_rows] - 1
+        finite = np.isfinite(values)
+        low = np.fmin.reduceat(np.where(finite, values, np.nan), starts)
+        high = np.fmax.reduceat(np.where(finite, values, np.nan), starts)
+        low = np.nan_to_num(low, nan=0.0)
+        high = np.nan_to_num(high, nan=0.0)
+        block = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n_rows]))
+        clipped = np.minimum(np.maximum(values, low[block]), high[block])
+        span = (high - low)[block]
+        contribution = np.zeros(n_rows)
+        if n_rows > 2:
+            gaps = clipped[2:] - clipped[:-2]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                interior = np.where(span[1:-1] > 0, gaps / span[1:-1], 0.0)
+            contribution[1:-1] = interior
+        # Extremes of each front (and infinite losses) are infinitely far from the rest.
+        contribution[starts] = math.inf
+        contribution[ends] = math.inf
+        contribution[~finite] = math.inf
+        distance[order] += contribution
     return ranks, distance
 
 

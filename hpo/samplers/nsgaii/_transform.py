@@ -75,7 +75,7 @@ def bounds_array(distributions: list[BaseDistribution]) -> np.ndarray:
 
 
 class NumericalPlan:
-    """The numerical parameters of one search space, ready for vectorized transforms.
+    """The numerical parameters of one search space, encoded and decoded in one call.
 
     Parameters
     ----------
@@ -101,10 +101,11 @@ class NumericalPlan:
         self._low = np.array([float(d.low) for d in distributions])  # type: ignore[attr-defined]
         self._high = np.array([float(d.high) for d in distributions])  # type: ignore[attr-defined]
         steps = [getattr(d, "step", None) for d in distributions]
-        self._has_step = np.array([s is not None for s in steps], dtype=bool)
-        self._step = np.array([1.0 if s is None else float(s) for s in steps])
         self._any_log = bool(self._log.any())
-        self._any_step = bool(self._has_step.any())
+        self._log_list = self._log.tolist()
+        self._low_list = self._low.tolist()
+        self._high_list = self._high.tolist()
+        self._step_list = [None if s is None else float(s) for s in steps]
 
     def encode(self, params: dict[str, Any]) -> np.ndarray:
         """Return the transformed vector of the numerical values in ``params``."""
@@ -115,13 +116,19 @@ class NumericalPlan:
 
     def decode(self, values: np.ndarray) -> list[Any]:
         """Return the external values nearest to the transformed ``values``."""
-        numbers = np.asarray(values, dtype=float)
-        if self._any_log:
-            numbers = np.where(self._log, np.exp(numbers), numbers)
-        if self._any_step:
-            snapped = self._low + np.round((numbers - self._low) / self._step) * self._step
-            numbers = np.where(self._has_step, snapped, numbers)
-        numbers = np.minimum(np.maximum(numbers, self._low), self._high)
-        return [
-            round(v) if is_int else float(v) for v, is_int in zip(numbers.tolist(), self._is_int)
-        ]
+        # A handful of scalars: plain Python is faster than numpy's per-call overhead.
+        out: list[Any] = []
+        for value, log, low, high, step, is_int in zip(
+            np.asarray(values, dtype=float).tolist(),
+            self._log_list,
+            self._low_list,
+            self._high_list,
+            self._step_list,
+            self._is_int,
+        ):
+            number = math.exp(value) if log else value
+            if step is not None:
+                number = low + round((number - low) / step) * step
+            number = min(max(number, low), high)
+            out.append(round(number) if is_int else number)
+        return out
