@@ -266,3 +266,19 @@ def test_bad_arguments(kwargs: dict[str, Any], error: type, message: str) -> Non
 def test_arguments_are_keyword_only() -> None:
     with pytest.raises(TypeError):
         NSGAIISampler(10)  # type: ignore[misc]
+
+
+def test_population_accessors() -> None:
+    sampler = NSGAIISampler(population_size=4, seed=0)
+    study = hpo.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), 10)
+    assert [t.number for t in sampler.get_population(study, 1)] == [4, 5, 6, 7]
+    assert [sampler.get_trial_generation(study, t) for t in study.trials] == [0] * 4 + [1] * 4 + [
+        2
+    ] * 2
+    assert sampler.get_parent_population(study, 0) == []
+    stored = study.system_attrs["nsga2:parents:2"]
+    assert [t.number for t in sampler.select_parent(study, 2)] == stored
+    assert sampler.population_size == 4
+    study.ask()
+    assert sampler.get_trial_generation(study, study.trials[-1]) == 2

@@ -215,25 +215,112 @@ class _GeneticSampler(BaseSampler):
         with self._lock:
             return list(self._parent_trials(study, generation))
 
-    def _parent_numbers(
-        self, study: StudyView, generation: int, trials: list[FrozenTrial]
-    ) -> list[int]:
+    def _known_parents(self, study: StudyView, generation: int) -> list[int] | None:
         state = self._state(study)
         if generation in state.parents:
             return state.parents[generation]
         stored = study.system_attrs.get(self._parents_key(generation))
-        if stored is not None:
-            state.parents[generation] = [int(n) for n in stored]
-            return state.parents[generation]
-        previous = self._parent_numbers(study, generation - 1, trials)
+        if stored is None:
+            return None
+        state.parents[generation] = [int(n) for n in stored]
+        return state.parents[generation]
+
+    def _select(
+        self, study: StudyView, generation: int, previous: list[int], trials: list[FrozenTrial]
+    ) -> list[int]:
+        state = self._state(study)
         candidates = list(
             dict.fromkeys(previous + state.complete_by_generation.get(generation - 1, []))
         )
         elite = self._elite_strategy(study, self._by_number(trials, candidates))
-        numbers = [t.number for t in elite]
-        study.set_system_attr(self._parents_key(generation), numbers)
-        state.parents[generation] = numbers
-        return numbers
+        return [t.number for t in elite]
+
+    def _parent_numbers(
+        self, study: StudyView, generation: int, trials: list[FrozenTrial]
+    ) -> list[int]:
+        # Walk down to the latest generation whose parents are known, then select upwards.
+        known = generation
+        parents = self._known_parents(study, known)
+        while parents is None:
+            known -= 1
+            parents = self._known_parents(study, known)
+        state = self._state(study)
+        for next_generation in range(known + 1, generation + 1):
+            parents = self._select(study, next_generation, parents, trials)
+            study.set_system_attr(self._parents_key(next_generation), parents)
+            state.parents[next_generation] = parents
+        return parents
+
+    def select_parent(self, study: StudyView, generation: int) -> list[FrozenTrial]:
+        """Select, without storing them, the parents of ``generation`` (at least 1).
+
+        They are the elite of the parents of ``generation - 1`` and of the COMPLETE trials of
+        ``generation - 1``.
+
+        Parameters
+        ----------
+        study:
+            The study.
+        generation:
+            The generation to select parents for.
+
+        Returns
+        -------
+        list[FrozenTrial]
+            The selected parents.
+        """
+        with self._lock:
+            trials = study.get_trials(deepcopy=False)
+            self._sync(study, trials)
+            previous = self._parent_numbers(study, generation - 1, trials)
+            return self._by_number(trials, self._select(study, generation, previous, trials))
+
+    def get_population(self, study: StudyView, generation: int) -> list[FrozenTrial]:
+        """Return the COMPLETE trials of ``generation``.
+
+        Parameters
+        ----------
+        study:
+            The study.
+        generation:
+            The generation.
+
+        Returns
+        -------
+        list[FrozenTrial]
+            In trial number order.
+        """
+        with self._lock:
+            trials = study.get_trials(deepcopy=False)
+            state = self._sync(study, trials)
+            numbers = sorted(state.complete_by_generation.get(generation, []))
+            return self._by_number(trials, numbers)
+
+    def get_trial_generation(self, study: StudyView, trial: FrozenTrial) -> int:
+        """Return the generation of ``trial``; a RUNNING trial without one gets it recorded.
+
+        Parameters
+        ----------
+        study:
+            The study of the trial.
+        trial:
+            The trial.
+
+        Returns
+        -------
+        int
+            The generation number.
+        """
+        generation = trial.system_attrs.get(self._generation_key)
+        if generation is not None:
+            return int(generation)
+        if trial.state == TrialState.RUNNING:
+            self.before_trial(study, trial)
+            generation = trial.system_attrs.get(self._generation_key)
+        if generation is None:  # finished trials cannot take a new attribute
+            with self._lock:
+                generation = self._current_generation(study, study.get_trials(deepcopy=False))
+        return int(generation)
 
     # -- sampler hooks -------------------------------------------------------------------------
     def before_trial(self, study: StudyView, trial: FrozenTrial) -> None:
