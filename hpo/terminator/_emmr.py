@@ -11,7 +11,13 @@ import scipy.linalg
 from hpo._study_direction import StudyDirection
 from hpo.pruners._rules import check_int, check_real
 from hpo.samplers._gp._model import GPRegressor, fit_gp, standardize
-from hpo.terminator._gp_data import gp_inputs, gp_search_space, minimize_over_space, ucb_beta
+from hpo.terminator._gp_data import (
+    finite_only,
+    gp_inputs,
+    gp_search_space,
+    minimize_over_space,
+    ucb_beta,
+)
 from hpo.terminator._improvement import BaseImprovementEvaluator, as_minimized, complete_values
 from hpo.trial import FrozenTrial
 
@@ -26,8 +32,14 @@ class _EarlierPosterior:
     def __init__(self, gp: GPRegressor, X: np.ndarray, y: np.ndarray) -> None:
         self._gp = gp
         self._X = X
-        gram = gp.kernel(X, X) + gp.noise_var * np.eye(len(X))
-        self._cholesky = scipy.linalg.cholesky(gram, lower=True)
+        gram = gp.kernel(X, X)
+        jitter = gp.noise_var
+        while True:  # duplicated points with a noiseless model make the matrix singular
+            try:
+                self._cholesky = scipy.linalg.cholesky(gram + jitter * np.eye(len(X)), lower=True)
+                break
+            except np.linalg.LinAlgError:
+                jitter = max(jitter * 10.0, 1e-10)
         self._alpha = scipy.linalg.cho_solve((self._cholesky, True), y)
 
     def posterior(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,6 +101,8 @@ class EMMREvaluator(BaseImprovementEvaluator):
     :class:`~hpo.terminator.MedianErrorEvaluator`, which sets the threshold relative to the
     first estimates.
 
+    Trials whose value is infinite are left out of the model.
+
     Parameters
     ----------
     deterministic_objective:
@@ -143,7 +157,7 @@ class EMMREvaluator(BaseImprovementEvaluator):
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: StudyDirection) -> float:
         """Return the estimate for the latest COMPLETE trial, in objective units."""
-        complete, values = complete_values(trials)
+        complete, values = finite_only(*complete_values(trials))
         if len(complete) < self._min_n_trials:
             return _NOT_ENOUGH_TRIALS
         search_space = gp_search_space(complete)

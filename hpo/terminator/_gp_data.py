@@ -25,6 +25,25 @@ _LOCAL_SCALES = (0.1, 0.03, 0.01)
 _LOCAL_SAMPLES = 64
 
 
+def finite_only(
+    trials: list[FrozenTrial], values: np.ndarray
+) -> tuple[list[FrozenTrial], np.ndarray]:
+    """Drop the trials whose value is not finite (a Gaussian process cannot fit them).
+
+    Parameters
+    ----------
+    trials, values:
+        Trials and their values, same order.
+
+    Returns
+    -------
+    tuple[list[FrozenTrial], numpy.ndarray]
+        The trials with finite values and those values, order kept.
+    """
+    keep = np.isfinite(values)
+    return [t for t, k in zip(trials, keep) if k], values[keep]
+
+
 def gp_search_space(trials: list[FrozenTrial]) -> dict[str, BaseDistribution]:
     """Return the parameters every COMPLETE trial has, without single-value ones.
 

@@ -9,7 +9,13 @@ import numpy as np
 from hpo._study_direction import StudyDirection
 from hpo.pruners._rules import check_int, check_real
 from hpo.samplers._gp._model import fit_gp, standardize
-from hpo.terminator._gp_data import gp_inputs, gp_search_space, minimize_over_space, ucb_beta
+from hpo.terminator._gp_data import (
+    finite_only,
+    gp_inputs,
+    gp_search_space,
+    minimize_over_space,
+    ucb_beta,
+)
 from hpo.terminator._improvement import BaseImprovementEvaluator, as_minimized, complete_values
 from hpo.trial import FrozenTrial
 
@@ -60,9 +66,9 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
     points (``scipy.stats.qmc``) plus a local random search around the best of them. The
     bound is computed on standardized values and scaled back to objective units.
 
-    The search space is the parameters every COMPLETE trial has (parameters with a single
-    possible value left out); with no such parameter, there is nothing left to search and the
-    bound is 0.
+    Trials whose value is infinite are left out. The search space is the parameters every
+    COMPLETE trial has (parameters with a single possible value left out); with no such
+    parameter, there is nothing left to search and the bound is 0.
 
     Parameters
     ----------
@@ -114,9 +120,12 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         ValueError
             If no trial is COMPLETE.
         """
-        complete, values = complete_values(trials)
+        complete, values = finite_only(*complete_values(trials))
         if not complete:
-            raise ValueError("No trial is COMPLETE yet: the regret bound cannot be evaluated.")
+            raise ValueError(
+                "No trial is COMPLETE with a finite value yet: the regret bound cannot be "
+                "evaluated."
+            )
         search_space = gp_search_space(complete)
         if not search_space:
             return 0.0

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import hpo
+from hpo.distributions import FloatDistribution
 from hpo.study import StudyDirection
 from hpo.terminator import MedianErrorEvaluator, Terminator, TerminatorCallback
 from hpo.terminator._emmr import EMMREvaluator, emmr_bound, gaussian_kl
@@ -102,3 +103,13 @@ def test_with_the_median_threshold_a_converged_study_stops() -> None:
 def test_bad_arguments(kwargs: dict[str, object], error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         EMMREvaluator(**kwargs)  # type: ignore[arg-type]
+
+
+def test_repeated_points_of_a_noiseless_objective() -> None:
+    space = {"x": FloatDistribution(0.0, 1.0)}
+    trials = [
+        create_trial(value=(x - 0.3) ** 2, params={"x": x}, distributions=space)
+        for x in (0.1, 0.5, 0.9, 0.5, 0.5)
+    ]
+    estimate = EMMREvaluator(deterministic_objective=True, seed=0).evaluate(trials, MIN)
+    assert math.isfinite(estimate) and estimate >= 0.0

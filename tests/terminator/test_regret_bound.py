@@ -123,3 +123,18 @@ def test_pure_pieces() -> None:
 def test_bad_arguments(kwargs: dict[str, object], error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         RegretBoundEvaluator(**kwargs)  # type: ignore[arg-type]
+
+
+def test_infinite_values_are_left_out() -> None:
+    trials = _sphere_trials(12)
+    space = trials[0].distributions
+    with_inf = [
+        *trials,
+        create_trial(value=math.inf, params={"x": 0.9, "y": 0.9}, distributions=space),
+    ]
+    assert RegretBoundEvaluator(seed=4).evaluate(with_inf, MIN) == pytest.approx(
+        RegretBoundEvaluator(seed=4).evaluate(trials, MIN)
+    )
+    only_inf = [create_trial(value=math.inf, params={"x": 0.9, "y": 0.9}, distributions=space)]
+    with pytest.raises(ValueError, match="finite"):
+        RegretBoundEvaluator().evaluate(only_inf, MIN)
