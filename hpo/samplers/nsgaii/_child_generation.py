@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hpo.distributions import BaseDistribution, CategoricalDistribution
-from hpo.samplers.nsgaii._crossovers import BaseCrossover
+from hpo.samplers.nsgaii._crossovers import (
+    BaseCrossover,
+    SBXCrossover,
+    UniformCrossover,
+    VSBXCrossover,
+)
 from hpo.samplers.nsgaii._mutations import BaseMutation
 from hpo.samplers.nsgaii._selection import losses_of, ranks_and_crowding, violations_of
 from hpo.samplers.nsgaii._transform import (
@@ -25,6 +30,10 @@ if TYPE_CHECKING:
 # A crossover whose children keep leaving the bounds gets this many draws before its last
 # child is clipped into them.
 _MAX_CROSSOVER_DRAWS = 100
+
+# Crossovers whose children never leave the bounds: uniform crossover copies parents'
+# coordinates, and SBX and vSBX clip their children.
+_INSIDE_BY_CONSTRUCTION = (UniformCrossover, SBXCrossover, VSBXCrossover)
 
 
 def tournament(
@@ -58,19 +67,21 @@ def tournament(
     >>> tournament(np.random.RandomState(0), np.array([0, 1]), np.zeros(2), 1)
     [0]
     """
-    pool = list(range(len(ranks)))
+    size = len(ranks)
+    n_winners = min(n_winners, size)
+    uniforms = rng.rand(2 * n_winners).tolist()
     winners: list[int] = []
-    while len(winners) < n_winners:
-        if len(pool) == 1:
-            winners.append(pool[0])
+    for k in range(n_winners):
+        left = size - k  # members not yet chosen
+        if left == 1:
+            winners.append(_nth_unchosen(0, winners))
             break
-        # Two distinct members of the pool, drawn without building a permutation.
-        size = len(pool)
-        first = min(int(rng.rand() * size), size - 1)
-        second = min(int(rng.rand() * (size - 1)), size - 2)
+        # Two distinct members among the unchosen ones, drawn without building a permutation.
+        first = min(int(uniforms[2 * k] * left), left - 1)
+        second = min(int(uniforms[2 * k + 1] * (left - 1)), left - 2)
         if second >= first:
             second += 1
-        a, b = pool[first], pool[second]
+        a, b = _nth_unchosen(first, winners), _nth_unchosen(second, winners)
         if ranks[a] != ranks[b]:
             winner = a if ranks[a] < ranks[b] else b
         elif crowding[a] != crowding[b]:
@@ -78,8 +89,15 @@ def tournament(
         else:
             winner = a
         winners.append(winner)
-        pool.remove(winner)
     return winners
+
+
+def _nth_unchosen(index: int, chosen: list[int]) -> int:
+    """Return the ``index``-th integer (from 0) that is not in ``chosen``."""
+    for taken in sorted(chosen):
+        if taken <= index:
+            index += 1
+    return index
 
 
 def perform_crossover(
@@ -90,6 +108,8 @@ def perform_crossover(
     bounds: np.ndarray,
 ) -> np.ndarray:
     """Return a child of ``parents_params`` inside ``bounds`` (redrawn until it is)."""
+    if type(crossover) in _INSIDE_BY_CONSTRUCTION:
+        return np.asarray(crossover.crossover(parents_params, rng, study, bounds), dtype=float)
     low, high = bounds[:, 0], bounds[:, 1]
     child = np.asarray(parents_params[0], dtype=float)
     for _ in range(_MAX_CROSSOVER_DRAWS):
@@ -198,7 +218,9 @@ class NSGAIIChildGeneration:
         plan = self._space_plan(study, search_space)
         numerical = plan.numerical
         n_parents = self._crossover.n_parents
-        if rng.rand() < self._crossover_prob and len(parent_population) >= n_parents:
+        # One draw for the crossover decision and one per parameter for mutation.
+        uniforms = rng.rand(1 + len(plan.names)).tolist()
+        if uniforms[0] < self._crossover_prob and len(parent_population) >= n_parents:
             chosen = [parent_population[i] for i in tournament(rng, ranks, crowding, n_parents)]
             child: dict[str, Any] = {}
             if numerical is not None:
@@ -207,9 +229,10 @@ class NSGAIIChildGeneration:
                     self._crossover, rng, study, parents_params, numerical.bounds
                 )
                 child.update(zip(numerical.names, numerical.decode(values)))
-            swap = rng.rand(len(plan.categorical)) < self._swapping_prob
-            for name, take_second in zip(plan.categorical, swap.tolist()):
-                child[name] = chosen[1 if take_second else 0].params[name]
+            if plan.categorical:
+                swap = rng.rand(len(plan.categorical)) < self._swapping_prob
+                for name, take_second in zip(plan.categorical, swap.tolist()):
+                    child[name] = chosen[1 if take_second else 0].params[name]
         else:
             (winner,) = tournament(rng, ranks, crowding, 1)
             params = parent_population[winner].params
@@ -218,8 +241,7 @@ class NSGAIIChildGeneration:
         mutation_prob = self._mutation_prob
         if mutation_prob is None:
             mutation_prob = 1.0 / max(1, len(child))
-        draws = rng.rand(len(plan.names)).tolist()
-        for name, draw in zip(plan.names, draws):
+        for name, draw in zip(plan.names, uniforms[1:]):
             if draw >= mutation_prob:
                 continue
             dist = search_space[name]

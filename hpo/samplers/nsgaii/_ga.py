@@ -170,13 +170,17 @@ class _GeneticSampler(BaseSampler):
             space = trial.distributions
             if state.space is None:
                 state.space = dict(space)
+                space_changed = True
             else:
-                state.space = {
+                kept = {
                     name: dist
                     for name, dist in state.space.items()
                     if (other := space.get(name)) is dist or (other is not None and other == dist)
                 }
-            space_changed = True
+                # The intersection only shrinks: an equal size means an unchanged space.
+                if len(kept) != len(state.space):
+                    state.space = kept
+                    space_changed = True
         if space_changed and state.space is not None:
             state.relative_space = {
                 name: dist for name, dist in sorted(state.space.items()) if not dist.single()

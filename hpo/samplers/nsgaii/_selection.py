@@ -99,10 +99,11 @@ def fast_nondominated_ranks(losses: np.ndarray, n_below: int | None = None) -> n
     n_ranked = 0
     rank = 0
     while n_ranked < limit:
-        front = np.flatnonzero((counts == 0) & (ranks < 0))
+        front = np.flatnonzero(counts == 0)
         ranks[front] = rank
         n_ranked += len(front)
-        counts = counts - dominates_matrix[front].sum(axis=0)
+        counts[front] = -1  # ranked rows stay negative from now on
+        counts -= dominates_matrix[front].sum(axis=0)
         rank += 1
     ranks[ranks < 0] = rank
     return ranks
