@@ -12,6 +12,7 @@ resampled, and clipped if none lands inside.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Protocol
 
@@ -109,6 +110,11 @@ class StrategyParameters:
         self.history_length = 10 + math.ceil(30 * n / popsize)
 
 
+@functools.lru_cache(maxsize=64)
+def _strategy_parameters(dim: int, popsize: int, separable: bool) -> StrategyParameters:
+    return StrategyParameters(dim, popsize, separable)
+
+
 class CmaEs:
     """A CMA-ES search distribution ``N(mean, sigma^2 C)`` in the unit cube, with its paths.
 
@@ -166,7 +172,7 @@ class CmaEs:
         self.last_spread = math.inf
         self.learning_rates: LearningRates | None = LearningRates(dim) if lr_adapt else None
         self.margin: MarginCorrection | None = None
-        self.params = StrategyParameters(dim, self.popsize, separable)
+        self.params = _strategy_parameters(dim, self.popsize, separable)
         self._decompose()
 
     # -- linear algebra -------------------------------------------------------------------

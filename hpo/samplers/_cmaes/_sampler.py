@@ -403,14 +403,11 @@ class CmaEsSampler(BaseSampler):
             return es, run
         chosen = sorted(bucket, key=lambda item: item[0].number)[: es.popsize]
         points = self._generation_points(key, unit, [trial for trial, _ in chosen])
-        es = CmaEs.from_json(state["es"])  # the cached object stays as it was
-        self._attach_margin(es, unit)
+        # The parsed object is this process's own copy: it is updated in place, and parsed
+        # again from the stored text if storing the update fails.
+        del self._loaded[key]
+        told = es.generation
         es.tell(points, np.array([value for _, value in chosen]))
-        # Forget this generation and any earlier one (late trials of a told generation).
-        for bucket_key in [
-            k for k in self._generations if k[0] == key and k[1:] <= (run, es.generation - 1)
-        ]:
-            del self._generations[bucket_key]
         new_state = dict(state)
         if self._restart_strategy is not None and es.should_stop():
             restart_rng = np.random.default_rng([int(state["seed"]), run + 1])
@@ -427,6 +424,9 @@ class CmaEsSampler(BaseSampler):
             new_state.update(run=run + 1, book=book)
         new_state["es"] = es.to_json()
         self._store(study, key, new_state, es)
+        # Forget this generation and any earlier one (late trials of a told generation).
+        for bucket_key in [k for k in self._generations if k[0] == key and k[1:] <= (run, told)]:
+            del self._generations[bucket_key]
         return es, int(new_state["run"])
 
     # -- sampling -------------------------------------------------------------------------
