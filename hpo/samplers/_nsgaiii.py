@@ -322,7 +322,8 @@ class NSGAIIISampler(_GeneticSampler):
     mutation:
         Mutation of numerical parameters; ``None`` resamples a mutated parameter uniformly.
     mutation_prob:
-        Probability of mutating each parameter; ``None`` for ``1 / n_params``.
+        Probability of mutating each parameter; ``None`` for one over the number of
+        parameters of the (first) parent.
     crossover:
         Crossover of the numerical parameters; uniform crossover by default.
     crossover_prob:

@@ -282,3 +282,22 @@ def test_population_accessors() -> None:
     assert sampler.population_size == 4
     study.ask()
     assert sampler.get_trial_generation(study, study.trials[-1]) == 2
+
+
+def test_default_mutation_probability_is_one_over_the_parents_parameters() -> None:
+    # One parameter: it is always mutated, so no child copies its parent.
+    sampler = NSGAIISampler(population_size=4, crossover_prob=0.0, seed=0)
+    study = hpo.create_study(sampler=sampler)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), 12)
+    earlier = {t.params["x"] for t in study.trials[:8]}
+    assert all(t.params["x"] not in earlier for t in study.trials[8:])
+    # Four parameters: about one in four is resampled, the others are copied.
+    sampler = NSGAIISampler(population_size=4, crossover_prob=0.0, seed=0)
+    study = hpo.create_study(sampler=sampler)
+    study.optimize(lambda t: sum(t.suggest_float(f"x{i}", 0, 1) for i in range(4)), 44)
+    copied = [
+        t.params[name] in {p.params[name] for p in study.trials[: t.number]}
+        for t in study.trials[4:]
+        for name in t.params
+    ]
+    assert 0.6 < np.mean(copied) < 0.9

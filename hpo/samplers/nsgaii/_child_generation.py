@@ -126,7 +126,8 @@ class NSGAIIChildGeneration:
     parameters. With probability ``crossover_prob`` the child is a crossover of parents chosen
     by binary tournament (``crossover`` on the numerical parameters, uniform swapping with
     ``swapping_prob`` on the categorical ones); otherwise it copies one tournament winner. Then
-    each parameter is mutated with probability ``mutation_prob`` (default ``1 / n_params``):
+    each parameter is mutated with probability ``mutation_prob`` (default: one over the
+    number of parameters of the first parent):
     moved by ``mutation`` if given and numerical, else left out so that it is sampled at
     random.
 
@@ -141,7 +142,8 @@ class NSGAIIChildGeneration:
     mutation:
         Mutation for numerical parameters, or ``None`` to resample mutated parameters.
     mutation_prob:
-        Probability of mutating each parameter; ``None`` for ``1 / n_params``.
+        Probability of mutating each parameter; ``None`` for one over the number of
+        parameters of the (first) parent.
     constraints_func:
         When given, tournaments use constrained domination.
     rng:
@@ -222,6 +224,7 @@ class NSGAIIChildGeneration:
         uniforms = rng.rand(1 + len(plan.names)).tolist()
         if uniforms[0] < self._crossover_prob and len(parent_population) >= n_parents:
             chosen = [parent_population[i] for i in tournament(rng, ranks, crowding, n_parents)]
+            first_parent = chosen[0]
             child: dict[str, Any] = {}
             if numerical is not None:
                 parents_params = np.array([plan.vector(p) for p in chosen])
@@ -235,12 +238,13 @@ class NSGAIIChildGeneration:
                     child[name] = chosen[1 if take_second else 0].params[name]
         else:
             (winner,) = tournament(rng, ranks, crowding, 1)
-            params = parent_population[winner].params
+            first_parent = parent_population[winner]
+            params = first_parent.params
             child = {name: params[name] for name in search_space}
 
         mutation_prob = self._mutation_prob
         if mutation_prob is None:
-            mutation_prob = 1.0 / max(1, len(child))
+            mutation_prob = 1.0 / max(1, len(first_parent.params))
         for name, draw in zip(plan.names, uniforms[1:]):
             if draw >= mutation_prob:
                 continue

@@ -41,7 +41,8 @@ class NSGAIISampler(_GeneticSampler):
         Mutation of numerical parameters (e.g. :class:`PolynomialMutation`); ``None``
         resamples a mutated parameter uniformly.
     mutation_prob:
-        Probability of mutating each parameter; ``None`` for ``1 / n_params``.
+        Probability of mutating each parameter; ``None`` for one over the number of
+        parameters of the (first) parent.
     crossover:
         Crossover of the numerical parameters; :class:`UniformCrossover` by default.
         Categorical parameters always use uniform swapping.
