@@ -303,27 +303,33 @@ def ranks_and_crowding(
     distance = np.zeros(n_rows)
     if n_rows == 0:
         return ranks, distance
+    # Sorted by front first, the fronts form the same contiguous blocks for every objective.
+    sorted_ranks = np.sort(ranks, kind="stable")
+    is_start = np.empty(n_rows, dtype=bool)
+    is_start[0] = True
+    np.not_equal(sorted_ranks[1:], sorted_ranks[:-1], out=is_start[1:])
+    starts = np.flatnonzero(is_start)
+    ends = np.append(starts[1:], n_rows) - 1
+    block = np.cumsum(is_start) - 1
     for column in losses.T:
-        # Rows sorted by front, then by loss; each front is one contiguous block.
         order = np.lexsort((column, ranks))
-        front = ranks[order]
         values = column[order]
-        starts = np.flatnonzero(np.r_[True, front[1:] != front[:-1]])
-        ends = np.r_[starts[1:], n_rows] - 1
         finite = np.isfinite(values)
-        low = np.fmin.reduceat(np.where(finite, values, np.nan), starts)
-        high = np.fmax.reduceat(np.where(finite, values, np.nan), starts)
-        low = np.nan_to_num(low, nan=0.0)
-        high = np.nan_to_num(high, nan=0.0)
-        block = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n_rows]))
-        clipped = np.minimum(np.maximum(values, low[block]), high[block])
+        if finite.all():
+            low, high = values[starts], values[ends]
+            clipped = values
+        else:
+            masked = np.where(finite, values, np.nan)
+            low = np.nan_to_num(np.fmin.reduceat(masked, starts), nan=0.0)
+            high = np.nan_to_num(np.fmax.reduceat(masked, starts), nan=0.0)
+            clipped = np.minimum(np.maximum(values, low[block]), high[block])
         span = (high - low)[block]
         contribution = np.zeros(n_rows)
         if n_rows > 2:
             gaps = clipped[2:] - clipped[:-2]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                interior = np.where(span[1:-1] > 0, gaps / span[1:-1], 0.0)
-            contribution[1:-1] = interior
+            inner_span = span[1:-1]
+            positive = inner_span > 0
+            contribution[1:-1][positive] = gaps[positive] / inner_span[positive]
         # Extremes of each front (and infinite losses) are infinitely far from the rest.
         contribution[starts] = math.inf
         contribution[ends] = math.inf
