@@ -247,7 +247,7 @@ class CmaEsSampler(BaseSampler):
             if not dist.single() and not isinstance(dist, CategoricalDistribution)
         }
         if len(space) == 1:
-            if not self._warned_one_dimensional:
+            if self._warn_independent_sampling and not self._warned_one_dimensional:
                 self._warned_one_dimensional = True
                 _logger.warning(
                     "CmaEsSampler needs at least two numerical parameters; the only one, "
