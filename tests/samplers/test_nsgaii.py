@@ -254,6 +254,7 @@ def test_custom_strategies_are_called() -> None:
         ({"mutation": "poly"}, TypeError, "mutation"),
         ({"population_size": 2, "crossover": UNDXCrossover()}, ValueError, "n_parents|parents"),
         ({"seed": 1.5}, TypeError, "seed"),
+        ({"seed": -1}, ValueError, "seed"),
         ({"constraints_func": 3}, TypeError, "constraints_func"),
         ({"child_generation_strategy": "x"}, TypeError, "child_generation_strategy"),
     ],

@@ -96,12 +96,15 @@ class _GeneticSampler(BaseSampler):
             isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer))
         ):
             raise TypeError(f"seed must be an int or None, got {seed!r}.")
+        if seed is not None and not 0 <= seed < 2**32:
+            raise ValueError(f"seed must be in [0, 2**32 - 1], got {seed}.")
         _check_callable("constraints_func", constraints_func)
         _check_callable("elite_population_selection_strategy", elite_population_selection_strategy)
         _check_callable("child_generation_strategy", child_generation_strategy)
         _check_callable("after_trial_strategy", after_trial_strategy)
 
         self._population_size = int(population_size)
+        self._generation_key = f"{self._key_prefix}:generation"
         self._rng = np.random.RandomState(seed)
         self._random_sampler = RandomSampler(seed=seed)
         self._constraints_func = constraints_func
@@ -135,10 +138,6 @@ class _GeneticSampler(BaseSampler):
     def population_size(self) -> int:
         """Number of trials in each generation."""
         return self._population_size
-
-    @property
-    def _generation_key(self) -> str:
-        return f"{self._key_prefix}:generation"
 
     def _parents_key(self, generation: int) -> str:
         return f"{self._key_prefix}:parents:{generation}"
