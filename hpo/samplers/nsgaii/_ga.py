@@ -194,11 +194,25 @@ class _GeneticSampler(BaseSampler):
         return generation
 
     @staticmethod
-    def _by_number(trials: list[FrozenTrial], numbers: list[int]) -> list[FrozenTrial]:
+    def _lookup(trials: list[FrozenTrial], numbers: list[int]) -> list[FrozenTrial | None]:
         if all(n < len(trials) and trials[n].number == n for n in numbers):
             return [trials[n] for n in numbers]
         index = {t.number: t for t in trials}
-        return [index[n] for n in numbers]
+        return [index.get(n) for n in numbers]
+
+    def _complete(
+        self, study: StudyView, trials: list[FrozenTrial], numbers: list[int]
+    ) -> tuple[list[FrozenTrial], bool]:
+        """Return the COMPLETE trials among ``numbers`` and whether all of them are.
+
+        Another worker may have stored parents that finished after ``trials`` was read: the
+        trials are read again once before a missing or unfinished one is left out.
+        """
+        found = self._lookup(trials, numbers)
+        if any(t is None or t.state != TrialState.COMPLETE for t in found):
+            found = self._lookup(study.get_trials(deepcopy=False), numbers)
+        complete = [t for t in found if t is not None and t.state == TrialState.COMPLETE]
+        return complete, len(complete) == len(numbers)
 
     def get_parent_population(self, study: StudyView, generation: int) -> list[FrozenTrial]:
         """Return the parent population of ``generation`` (empty for generation 0).
@@ -235,7 +249,7 @@ class _GeneticSampler(BaseSampler):
         candidates = list(
             dict.fromkeys(previous + state.complete_by_generation.get(generation - 1, []))
         )
-        elite = self._elite_strategy(study, self._by_number(trials, candidates))
+        elite = self._elite_strategy(study, self._complete(study, trials, candidates)[0])
         return [t.number for t in elite]
 
     def _parent_numbers(
@@ -249,8 +263,14 @@ class _GeneticSampler(BaseSampler):
             parents = self._known_parents(study, known)
         state = self._state(study)
         for next_generation in range(known + 1, generation + 1):
+            key = self._parents_key(next_generation)
             parents = self._select(study, next_generation, parents, trials)
-            study.set_system_attr(self._parents_key(next_generation), parents)
+            study.set_system_attr(key, parents)
+            # Two workers may select at once from slightly different trials; reading the
+            # stored value back makes them agree on the last one written.
+            stored = study.system_attrs.get(key)
+            if stored is not None:
+                parents = [int(n) for n in stored]
             state.parents[next_generation] = parents
         return parents
 
@@ -276,7 +296,8 @@ class _GeneticSampler(BaseSampler):
             trials = study.get_trials(deepcopy=False)
             self._sync(study, trials)
             previous = self._parent_numbers(study, generation - 1, trials)
-            return self._by_number(trials, self._select(study, generation, previous, trials))
+            numbers = self._select(study, generation, previous, trials)
+            return self._complete(study, trials, numbers)[0]
 
     def get_population(self, study: StudyView, generation: int) -> list[FrozenTrial]:
         """Return the COMPLETE trials of ``generation``.
@@ -297,7 +318,7 @@ class _GeneticSampler(BaseSampler):
             trials = study.get_trials(deepcopy=False)
             state = self._sync(study, trials)
             numbers = sorted(state.complete_by_generation.get(generation, []))
-            return self._by_number(trials, numbers)
+            return self._complete(study, trials, numbers)[0]
 
     def get_trial_generation(self, study: StudyView, trial: FrozenTrial) -> int:
         """Return the generation of ``trial``; a RUNNING trial without one gets it recorded.
@@ -362,7 +383,9 @@ class _GeneticSampler(BaseSampler):
             trials = study.get_trials(deepcopy=False)
             self._current_generation(study, trials)
             numbers = self._parent_numbers(study, generation, trials)
-            parents = state.parent_trials[generation] = self._by_number(trials, numbers)
+            parents, all_complete = self._complete(study, trials, numbers)
+            if all_complete:  # finished trials never change: keep them
+                state.parent_trials[generation] = parents
         return parents
 
     def sample_independent(
