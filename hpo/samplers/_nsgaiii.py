@@ -191,24 +191,27 @@ def niching_select(
     ... ).tolist()
     [2]
     """
-    niche_count = np.bincount(niche_of[~in_last_front], minlength=n_references)
-    available = in_last_front.copy()
-    active = np.ones(n_references, dtype=bool)
+    niche_count = np.bincount(niche_of[~in_last_front], minlength=n_references).tolist()
+    # Members of the last front per reference point, nearest first. A reference point with
+    # no member left can never be picked again, so only those with members compete.
+    last = np.flatnonzero(in_last_front)
+    last = last[np.lexsort((distance[last], niche_of[last]))]
+    members: dict[int, list[int]] = {}
+    for index, reference in zip(last.tolist(), niche_of[last].tolist()):
+        members.setdefault(reference, []).append(index)
     chosen: list[int] = []
-    while len(chosen) < n_select:
-        counts = np.where(active, niche_count, np.iinfo(np.int64).max)
-        smallest = np.flatnonzero(counts == counts.min())
-        reference = int(rng.choice(smallest))
-        members = np.flatnonzero(available & (niche_of == reference))
-        if len(members) == 0:
-            active[reference] = False
-            continue
+    while len(chosen) < n_select and members:
+        smallest = min(niche_count[r] for r in members)
+        tied = [r for r in members if niche_count[r] == smallest]
+        reference = tied[min(int(rng.rand() * len(tied)), len(tied) - 1)]
+        candidates = members[reference]
         if niche_count[reference] == 0:
-            pick = int(members[np.argmin(distance[members])])
+            pick = candidates.pop(0)  # the one nearest to the reference line
         else:
-            pick = int(rng.choice(members))
+            pick = candidates.pop(min(int(rng.rand() * len(candidates)), len(candidates) - 1))
+        if not candidates:
+            del members[reference]
         chosen.append(pick)
-        available[pick] = False
         niche_count[reference] += 1
     return np.array(chosen, dtype=int)
 
