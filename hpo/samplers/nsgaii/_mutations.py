@@ -101,6 +101,7 @@ class PolynomialMutation(BaseMutation):
         if width <= 0.0:
             return low
         eta = self._eta
+        param = min(max(float(param), low), high)
         u = float(rng.rand())
         if u < 0.5:
             room = 1.0 - (param - low) / width
