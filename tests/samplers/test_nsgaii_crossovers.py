@@ -155,3 +155,37 @@ def test_polynomial_mutation_stays_inside_and_near() -> None:
     wide = PolynomialMutation(eta=1.0)
     spread = np.array([wide.mutation(0.5, rng, None, bounds) for _ in range(300)])  # type: ignore[arg-type]
     assert np.median(np.abs(spread - 0.5)) > 0.05
+
+
+def test_a_crossover_that_returns_nan_is_reported() -> None:
+    class Broken(BaseCrossover):
+        n_parents = 2
+
+        def crossover(self, parents_params, rng, study, search_space_bounds):  # type: ignore[no-untyped-def]
+            return np.full(parents_params.shape[1], np.nan)
+
+    with pytest.raises(ValueError, match="Broken"):
+        perform_crossover(
+            Broken(),
+            np.random.RandomState(0),
+            None,
+            np.zeros((2, 1)),
+            np.array([[0.0, 1.0]]),  # type: ignore[arg-type]
+        )
+
+
+def test_children_far_outside_are_clipped_after_many_draws() -> None:
+    class Far(BaseCrossover):
+        n_parents = 2
+
+        def crossover(self, parents_params, rng, study, search_space_bounds):  # type: ignore[no-untyped-def]
+            return np.array([5.0, -5.0])
+
+    child = perform_crossover(
+        Far(),
+        np.random.RandomState(0),
+        None,
+        np.zeros((2, 2)),
+        np.array([[0.0, 1.0]] * 2),  # type: ignore[arg-type]
+    )
+    assert child.tolist() == [1.0, 0.0]

@@ -107,7 +107,15 @@ def perform_crossover(
     parents_params: np.ndarray,
     bounds: np.ndarray,
 ) -> np.ndarray:
-    """Return a child of ``parents_params`` inside ``bounds`` (redrawn until it is)."""
+    """Return a child of ``parents_params`` inside ``bounds`` (redrawn until it is).
+
+    After 100 draws outside the bounds the last child is clipped into them.
+
+    Raises
+    ------
+    ValueError
+        If the crossover keeps returning non-finite values.
+    """
     if type(crossover) in _INSIDE_BY_CONSTRUCTION:
         return np.asarray(crossover.crossover(parents_params, rng, study, bounds), dtype=float)
     low, high = bounds[:, 0], bounds[:, 1]
@@ -116,6 +124,8 @@ def perform_crossover(
         child = np.asarray(crossover.crossover(parents_params, rng, study, bounds), dtype=float)
         if ((low <= child) & (child <= high)).all():
             return child
+    if not np.all(np.isfinite(child)):
+        raise ValueError(f"{crossover} returned a child with non-finite values: {child}.")
     return np.minimum(np.maximum(child, low), high)
 
 
