@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 import scipy.optimize
+from scipy.spatial.distance import cdist
 
 from hpo.distributions import BaseDistribution
 from hpo.samplers._gp._acquisition import Acquisition
@@ -57,6 +58,13 @@ def _perturb(
         moved[switch, j] = rng.integers(n_choices, size=int(np.count_nonzero(switch)))
         moved[~switch, j] = repeated[~switch, j]
     return round_normalized(moved, search_space)
+
+
+def _matches(points: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
+    """Which rows of ``points`` coincide with a row of ``exclude``."""
+    if exclude is None or len(exclude) == 0:
+        return np.zeros(len(points), dtype=bool)
+    return (cdist(points, exclude, "chebyshev") < 1e-9).any(axis=1)
 
 
 def _local_continuous(
@@ -101,6 +109,7 @@ def _hill_climb(
     point: np.ndarray,
     value: float,
     search_space: dict[str, BaseDistribution],
+    exclude: np.ndarray | None,
 ) -> tuple[np.ndarray, float, bool]:
     moved = False
     for _ in range(_MAX_CLIMB_STEPS):
@@ -108,6 +117,7 @@ def _hill_climb(
         if neighbors.shape[0] == 0:
             break
         values = acquisition.evaluate(neighbors)
+        values[_matches(neighbors, exclude)] = -np.inf
         best = int(np.argmax(values))
         if not values[best] > value:
             break
@@ -121,6 +131,7 @@ def optimize_acquisition(
     rng: np.random.Generator,
     *,
     best_points: np.ndarray | None = None,
+    exclude: np.ndarray | None = None,
     n_local: int = 5,
 ) -> tuple[np.ndarray, float]:
     """Return the normalized point that maximizes ``acquisition`` and its value.
@@ -136,6 +147,10 @@ def optimize_acquisition(
     best_points:
         Normalized points (rows) to include as candidates and to perturb; typically the best
         observations.
+    exclude:
+        Normalized points (rows) not to return, typically those already evaluated: on a grid
+        a model with a little noise may otherwise propose the same point again and again.
+        They are returned only when every candidate is excluded.
     n_local:
         How many of the best candidates are refined locally.
 
@@ -171,6 +186,7 @@ def optimize_acquisition(
     )
     values = acquisition.evaluate(candidates)
     values = np.where(np.isnan(values), -np.inf, values)
+    values[_matches(candidates, exclude)] = -np.inf
     order = np.argsort(-values, kind="stable")
     starts: list[int] = []
     for index in order:
@@ -183,7 +199,7 @@ def optimize_acquisition(
     if not np.all(continuous):
         for i in range(refined.shape[0]):
             point, value, moved = _hill_climb(
-                acquisition, refined[i], float(refined_values[i]), search_space
+                acquisition, refined[i], float(refined_values[i]), search_space, exclude
             )
             if moved and np.any(continuous):
                 polished, polished_value = _local_continuous(
@@ -191,5 +207,8 @@ def optimize_acquisition(
                 )
                 point, value = polished[0], float(polished_value[0])
             refined[i], refined_values[i] = point, value
+    refined_values[_matches(refined, exclude)] = -np.inf
     best = int(np.argmax(refined_values))
+    if not np.isfinite(refined_values[best]) and np.isfinite(values[order[0]]):
+        return candidates[order[0]], float(values[order[0]])
     return refined[best], float(refined_values[best])

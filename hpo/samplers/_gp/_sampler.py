@@ -71,6 +71,26 @@ def _single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
     return controller.limit(limits=1, user_api="blas")
 
 
+def _warp(losses: np.ndarray) -> np.ndarray:
+    """Yeo-Johnson transform of standardized losses, its power fitted by maximum likelihood.
+
+    Objectives such as validation losses or Rosenbrock-like functions have a long tail of
+    bad values; standardized as they are, the tail dominates the model and the region of good
+    values looks flat. The monotone transform (as in HEBO, Cowen-Rivers et al. 2022) makes
+    the values closer to Gaussian and keeps their order, so the best trial stays the best.
+    """
+    if not np.ptp(losses) > 0:
+        return losses
+    from scipy.stats import yeojohnson
+
+    standardized, _, _ = standardize(losses)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        transformed, _ = yeojohnson(standardized)
+    transformed = np.asarray(transformed, dtype=float)
+    return transformed if np.all(np.isfinite(transformed)) else standardized
+
+
 class GPSampler(BaseSampler):
     """Bayesian optimization with a Gaussian process (numpy and scipy only).
 
@@ -271,7 +291,7 @@ class GPSampler(BaseSampler):
         signs = np.array([1.0 if d == StudyDirection.MINIMIZE else -1.0 for d in study.directions])
         losses = _finite(values) * signs
         if losses.shape[1] == 1:
-            return -losses[:, 0]
+            return -_warp(losses[:, 0])
         low, high = losses.min(axis=0), losses.max(axis=0)
         scaled = (losses - low) / np.where(high > low, high - low, 1.0)
         weights = self._rng.dirichlet(np.ones(losses.shape[1]))
@@ -334,6 +354,12 @@ class GPSampler(BaseSampler):
                     )
                     constraint_models.append((model, (0.0 - mean) / std))
 
+        running = [
+            t
+            for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+            if t.number != trial.number and all(name in t.params for name in search_space)
+        ]
+        X_running = normalize_params(running, search_space)
         objective: GPRegressor | None = self._fit(
             study, "objective", search_space, X, y, categorical
         )
@@ -341,41 +367,35 @@ class GPSampler(BaseSampler):
         if not feasible.any():
             objective = None
         elif objective is not None:
-            objective, best = self._believe_running(
-                study, trial, search_space, objective, best, constraint_models
-            )
+            objective, best = self._believe_running(objective, best, constraint_models, X_running)
         acquisition = Acquisition(objective, best, constraint_models)
         order = np.argsort(-np.where(feasible, y, -np.inf), kind="stable")
         best_points = X[order[: min(_N_BEST_POINTS, int(feasible.sum()) or 1)]]
         point, _ = optimize_acquisition(
-            acquisition, search_space, self._rng, best_points=best_points
+            acquisition,
+            search_space,
+            self._rng,
+            best_points=best_points,
+            exclude=np.vstack([X, X_running]),
         )
         return denormalize(point, search_space)
 
     def _believe_running(
         self,
-        study: StudyView,
-        trial: FrozenTrial,
-        search_space: dict[str, BaseDistribution],
         model: GPRegressor,
         best: float,
         constraint_models: list[tuple[GPRegressor, float]],
+        X_running: np.ndarray,
     ) -> tuple[GPRegressor, float]:
         """Add RUNNING trials at their predicted value, so proposals move away from them.
 
         A predicted value above the incumbent raises the incumbent too (when the trial is
         predicted feasible); otherwise the improvement at a pending point would stay positive.
         """
-        running = [
-            t
-            for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
-            if t.number != trial.number and all(name in t.params for name in search_space)
-        ]
-        if not running:
+        if len(X_running) == 0:
             return model, best
-        X_running = normalize_params(running, search_space)
         mean, _ = model.posterior(X_running)
-        predicted_feasible = np.ones(len(running), dtype=bool)
+        predicted_feasible = np.ones(len(X_running), dtype=bool)
         for constraint, threshold in constraint_models:
             predicted_feasible &= constraint.posterior(X_running)[0] <= threshold
         if predicted_feasible.any():
