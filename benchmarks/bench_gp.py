@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import logging
 import math
 import multiprocessing
@@ -29,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import markdown_table, write_result
+from _common import RESULTS_DIR, markdown_table, write_result
 from bench_tpe_quality import best_so_far, verdict
 from functions import SINGLE_OBJECTIVE
 
@@ -79,6 +80,11 @@ def late_trial_time(durations: list[float]) -> float:
     return 1000.0 * statistics.median(tail)
 
 
+def _key(task: tuple[str, str, int, int]) -> str:
+    name, kind, seed, n_trials = task
+    return f"{name}/{kind}/{seed}/{n_trials}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
@@ -86,6 +92,15 @@ def main() -> None:
     parser.add_argument("--functions", nargs="+", default=list(DEFAULT_FUNCTIONS))
     parser.add_argument("--samplers", nargs="+", default=list(SAMPLERS), choices=SAMPLERS)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument(
+        "--reuse",
+        nargs="*",
+        default=[],
+        choices=SAMPLERS,
+        help="take these samplers' runs from the raw file of an earlier run (same functions, "
+        "seeds and trials) instead of running them again; every run is saved there",
+    )
+    parser.add_argument("--raw", type=Path, default=RESULTS_DIR / "gp_runs.json")
     parser.add_argument("--quick", action="store_true", help="2 seeds, 40 trials, 3 functions")
     args = parser.parse_args()
     if args.quick:
@@ -97,23 +112,36 @@ def main() -> None:
             f"Unknown functions {sorted(unknown)}; choose from {list(SINGLE_OBJECTIVE)}"
         )
     kinds = [k for k in SAMPLERS if k in args.samplers]
-    if "hpo_gp" not in kinds:
-        raise SystemExit("--samplers must include hpo_gp")
-    tasks = [
-        (name, kind, seed, args.trials)
-        for seed in range(args.seeds)
-        for name in args.functions
-        for kind in kinds
-    ]
-    best: dict[tuple[str, str], list[float]] = {}
-    times: dict[tuple[str, str], list[float]] = {}
+    raw: dict[str, Any] = json.loads(args.raw.read_text()) if args.raw.exists() else {}
+    tasks = []
+    for seed in range(args.seeds):
+        for name in args.functions:
+            for kind in kinds:
+                task = (name, kind, seed, args.trials)
+                if not (kind in args.reuse and _key(task) in raw):
+                    tasks.append(task)
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")
     with context.Pool(args.jobs, maxtasksperchild=1) as pool:
-        for name, kind, _, values, durations in pool.imap_unordered(run_one, tasks):
-            best.setdefault((name, kind), []).append(float(best_so_far(values)[-1]))
-            times.setdefault((name, kind), []).append(late_trial_time(durations))
+        for name, kind, seed, values, durations in pool.imap_unordered(run_one, tasks):
+            raw[_key((name, kind, seed, args.trials))] = {
+                "values": values,
+                "durations": durations,
+            }
+            args.raw.parent.mkdir(exist_ok=True)
+            args.raw.write_text(json.dumps(raw))
             print(f"  done {name} {kind} ({time.perf_counter() - started:.0f} s)", flush=True)
+    best: dict[tuple[str, str], list[float]] = {}
+    times: dict[tuple[str, str], list[float]] = {}
+    for seed in range(args.seeds):
+        for name in args.functions:
+            for kind in kinds:
+                run = raw[_key((name, kind, seed, args.trials))]
+                best.setdefault((name, kind), []).append(float(best_so_far(run["values"])[-1]))
+                times.setdefault((name, kind), []).append(late_trial_time(run["durations"]))
+    if "hpo_gp" not in kinds:
+        print(f"saved the runs to {args.raw}")
+        return
 
     others = [k for k in kinds if k != "hpo_gp"]
     counts = {k: {"win": 0, "tie": 0, "loss": 0} for k in others}
@@ -152,6 +180,9 @@ def main() -> None:
     time_header = ["function", *[f"{k} ms/trial" for k in timed_kinds]]
     if len(timed_kinds) == 2:
         time_header.append("hpo faster by")
+    reused = (
+        f" (runs of {', '.join(args.reuse)} reused from {args.raw.name})" if args.reuse else ""
+    )
     lines = [
         f"## GPSampler: {args.seeds} seeds x {args.trials} trials, minimization",
         "",
@@ -171,7 +202,7 @@ def main() -> None:
         "",
         markdown_table(time_header, time_rows),
         "",
-        f"Total wall time {time.perf_counter() - started:.0f} s.",
+        f"Wall time of this invocation {time.perf_counter() - started:.0f} s{reused}.",
     ]
     text = "\n".join(lines)
     print(text)
