@@ -154,3 +154,26 @@ def test_discrete_neighbors() -> None:
     values = [denormalize(row, SPACE) for row in neighbors]
     assert {v["n"] for v in values} == {0, 1} and {v["nl"] for v in values} == {1, 2}
     assert {v["st"] for v in values} == {1.0, 0.9}
+
+
+def test_excluded_points_are_not_proposed() -> None:
+    space = {"n": IntDistribution(0, 4), "c": CategoricalDistribution(["a", "b"])}
+    target = round_normalized(np.array([[0.5, 1.0]]), space)[0]
+
+    class Peak(Acquisition):
+        def __init__(self) -> None:
+            super().__init__(None, 0.0)
+
+        def evaluate(self, X: np.ndarray) -> np.ndarray:
+            return -np.sum((np.atleast_2d(X) - target) ** 2, axis=1)
+
+        def evaluate_with_grad(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return self.evaluate(X), np.zeros_like(np.atleast_2d(X))
+
+    rng = np.random.default_rng(0)
+    point, _ = optimize_acquisition(Peak(), space, rng)
+    np.testing.assert_allclose(point, target)
+    second, _ = optimize_acquisition(Peak(), space, rng, exclude=target[None, :])
+    assert not np.allclose(second, target)
+    # The runner-up is a neighbour of the peak.
+    assert np.sum(np.abs(second - target) > 1e-9) == 1

@@ -256,3 +256,16 @@ def test_bad_constraint_values_raise() -> None:
     study = hpo.create_study(sampler=sampler)
     with pytest.raises(ValueError, match="NaN"):
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+
+
+def test_warp_keeps_the_order_and_tames_a_long_tail() -> None:
+    from hpo.samplers._gp._sampler import _warp
+
+    rng = np.random.default_rng(0)
+    losses = np.sort(np.exp(rng.normal(scale=2.0, size=40)))  # a long right tail
+    warped = _warp(losses)
+    assert np.all(np.diff(warped) > 0)
+    # The best ten values take a larger share of the range than they do unwarped.
+    share = (warped[9] - warped[0]) / np.ptp(warped)
+    assert share > 3 * (losses[9] - losses[0]) / np.ptp(losses)
+    assert np.all(_warp(np.full(3, 2.0)) == 2.0)
