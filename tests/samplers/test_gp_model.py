@@ -196,3 +196,19 @@ def test_random_unit_points_map_inside_distributions() -> None:
         params = denormalize(point, SPACE)
         for name, dist in SPACE.items():
             assert dist._contains(dist.to_internal_repr(params[name])), (name, params[name])
+
+
+def test_hamming_term_equals_one_hot_with_a_shared_length_scale() -> None:
+    rng = np.random.default_rng(5)
+    index = rng.integers(0, 4, size=(6, 1)).astype(float)
+    x = rng.random((6, 1))
+    hamming = GPRegressor(
+        np.hstack([x, index]), np.zeros(6), np.array([False, True]), np.array([2.0, 0.8]), 1.0, 0.1
+    )
+    one_hot = np.hstack([x, np.eye(4)[index[:, 0].astype(int)]])
+    euclidean = GPRegressor(
+        one_hot, np.zeros(6), np.zeros(5, bool), np.array([2.0, 0.4, 0.4, 0.4, 0.4]), 1.0, 0.1
+    )
+    np.testing.assert_allclose(
+        hamming.kernel(hamming.X, hamming.X), euclidean.kernel(one_hot, one_hot), rtol=1e-12
+    )

@@ -6,6 +6,12 @@ the choices differ and 0 when they agree. With ``r^2 = sum_j w_j * D_j(x, x')`` 
 inverse squared length scales, ``D_j`` the squared difference or the Hamming indicator), the
 kernel is ``s * (1 + sqrt(5) r + 5/3 r^2) * exp(-sqrt(5) r)`` with signal variance ``s``.
 
+The Hamming term is exactly a one-hot encoding whose columns share one length scale (two
+different one-hot vectors are at squared distance 2): the same kernel with one
+hyperparameter per categorical parameter instead of one per choice, which matters with the
+few observations Bayesian optimization has, and the acquisition search moves between
+choices directly instead of rounding a relaxed one-hot vector.
+
 The hyperparameters ``(log w, log s, log noise)`` maximize the log marginal likelihood plus
 log priors, by L-BFGS-B with the analytic gradient:
 
