@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy as np
 from hpo._keys import FIXED_PARAMS_KEY
 from hpo.distributions import BaseDistribution
 from hpo.samplers._base import BaseSampler, _contains_value
+from hpo.search_space._cursor import FinishedTrialCursor
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -56,6 +58,15 @@ def _check_search_space(search_space: Any) -> dict[str, list[GridValue]]:
                 raise ValueError(f"search_space[{name!r}] holds the non-finite value {value!r}.")
         checked[name] = [v.item() if isinstance(v, np.generic) else v for v in values]
     return checked
+
+
+class _GridProgress:
+    """Which grid points the finished trials of one study ran, read incrementally."""
+
+    def __init__(self, n_grids: int) -> None:
+        self.cursor = FinishedTrialCursor()
+        self.finished = np.zeros(n_grids, dtype=bool)
+        self.lock = threading.Lock()
 
 
 class GridSampler(BaseSampler):
@@ -103,9 +114,22 @@ class GridSampler(BaseSampler):
         self._all_grids = list(itertools.product(*self._search_space.values()))
         self._n_grids = len(self._all_grids)
         self._rng = np.random.default_rng(seed)
+        self._progress: dict[Hashable, _GridProgress] = {}
+        self._progress_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"GridSampler(search_space={self._search_space!r})"
+
+    # -- pickling: the per-study progress and the lock are rebuilt -------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_progress_lock"]
+        state["_progress"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._progress_lock = threading.Lock()
 
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
@@ -115,22 +139,35 @@ class GridSampler(BaseSampler):
         self, study: StudyView, exclude_number: int | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return masks over grid ids: finished, and running (excluding ``exclude_number``)."""
-        finished = np.zeros(self._n_grids, dtype=bool)
+        with self._progress_lock:
+            progress = self._progress.get(study._identity)
+            if progress is None:
+                progress = self._progress[study._identity] = _GridProgress(self._n_grids)
+        with progress.lock:
+            finished_trials, running_trials = progress.cursor.scan(
+                study.get_trials(deepcopy=False)
+            )
+            for t in finished_trials:
+                grid_id = self._grid_id(t)
+                if grid_id is not None:
+                    progress.finished[grid_id] = True
+            finished = progress.finished.copy()
         running = np.zeros(self._n_grids, dtype=bool)
-        for t in study.get_trials(deepcopy=False):
-            if t.number == exclude_number:
-                continue
-            attrs = t.system_attrs
-            grid_id = attrs.get(GRID_ID_KEY)
-            if grid_id is None or attrs.get(SEARCH_SPACE_KEY) != self._search_space:
-                continue  # no point, or a point of another grid
-            if not isinstance(grid_id, int) or not 0 <= grid_id < self._n_grids:
-                continue
-            if t.state.is_finished():
-                finished[grid_id] = True
-            elif t.state == TrialState.RUNNING:
+        for t in running_trials:
+            grid_id = self._grid_id(t)
+            if grid_id is not None and t.number != exclude_number:
                 running[grid_id] = True
         return finished, running
+
+    def _grid_id(self, trial: FrozenTrial) -> int | None:
+        """The trial's point of this grid; None for no point or a point of another grid."""
+        attrs = trial.system_attrs
+        grid_id = attrs.get(GRID_ID_KEY)
+        if grid_id is None or attrs.get(SEARCH_SPACE_KEY) != self._search_space:
+            return None
+        if not isinstance(grid_id, int) or not 0 <= grid_id < self._n_grids:
+            return None
+        return grid_id
 
     def _matching(self, fixed: Mapping[str, Any]) -> np.ndarray:
         """Mask of grid ids that agree with the fixed parameter values."""

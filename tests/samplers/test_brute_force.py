@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,3 +102,44 @@ def test_changing_tree_is_an_error() -> None:
 def test_bad_avoid_premature_stop() -> None:
     with pytest.raises(TypeError, match="avoid_premature_stop must be a bool, got 'yes'"):
         BruteForceSampler(avoid_premature_stop="yes")  # type: ignore[arg-type]
+
+
+def _worker(url: str, barrier: Any) -> None:
+    hpo.logging.set_verbosity(hpo.logging.WARNING)
+    # avoid_premature_stop: stop only at the budget (the tree is unknown at first, so a
+    # worker could otherwise count a branch someone runs as the whole unexplored rest).
+    sampler = BruteForceSampler(seed=0, avoid_premature_stop=True)
+    budgeted = hpo.load_study(study_name="budgeted", storage=url, sampler=sampler)
+    barrier.wait(timeout=60)  # start together, so that workers race for the same branches
+    budgeted.optimize(_conditional, n_trials=2)
+    until_done = hpo.load_study(
+        study_name="until-done", storage=url, sampler=BruteForceSampler(seed=0)
+    )
+    until_done.optimize(_conditional, n_trials=1000)
+
+
+def test_worker_processes_share_the_tree(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'brute.db'}"
+    hpo.create_study(study_name="budgeted", storage=url)
+    hpo.create_study(study_name="until-done", storage=url)
+    n_workers = 3
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(n_workers)
+    processes = [context.Process(target=_worker, args=(url, barrier)) for _ in range(n_workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0] * n_workers
+
+    # 3 workers x 2 trials for 9 leaves, every worker with the same seed (so each prefers
+    # the same branches): while leaves are free, no leaf may run twice.
+    budgeted = hpo.load_study(study_name="budgeted", storage=url).trials
+    assert Counter(t.state for t in budgeted) == {TrialState.COMPLETE: 2 * n_workers}
+    assert sorted(Counter(map(_leaf, budgeted)).values()) == [1] * 2 * n_workers
+
+    # With a large budget every worker stops once the tree is explored; a leaf runs twice
+    # only when nothing else was left for a worker.
+    until_done = hpo.load_study(study_name="until-done", storage=url).trials
+    assert set(map(_leaf, until_done)) == LEAVES
+    assert len(LEAVES) <= len(until_done) <= len(LEAVES) + n_workers - 1
