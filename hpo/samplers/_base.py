@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,15 @@ from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from hpo._study_protocol import StudyView
+
+_LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
+
+
+class _LockPlaceholder:
+    """Stands for a lock in a pickled sampler; a fresh lock of the same kind replaces it."""
+
+    def __init__(self, reentrant: bool) -> None:
+        self.reentrant = reentrant
 
 
 class BaseSampler(abc.ABC):
@@ -66,6 +76,20 @@ class BaseSampler(abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+    # -- pickling: a study pickles its sampler; locks cannot be pickled, so they are rebuilt --
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        for key, value in state.items():
+            if isinstance(value, _LOCK_TYPES):
+                state[key] = _LockPlaceholder(isinstance(value, _LOCK_TYPES[1]))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            if isinstance(value, _LockPlaceholder):
+                state[key] = threading.RLock() if value.reentrant else threading.Lock()
+        self.__dict__.update(state)
 
 
 def _contains_value(distribution: BaseDistribution, value: Any) -> bool:
