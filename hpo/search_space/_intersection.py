@@ -27,7 +27,8 @@ def _intersect(
     return {
         name: dist
         for name, dist in space.items()
-        if name in distributions and distributions[name] == dist
+        # Distributions are shared (cached) objects, so identity settles most comparisons.
+        if name in distributions and ((other := distributions[name]) is dist or other == dist)
     }
 
 
