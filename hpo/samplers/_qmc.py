@@ -45,7 +45,13 @@ def _seed_keyword() -> str:
 
 
 def qmc_points(
-    qmc_type: str, dimension: int, start: int, n: int, scramble: bool, seed: int | None
+    qmc_type: str,
+    dimension: int,
+    start: int,
+    n: int,
+    scramble: bool,
+    seed: int | None,
+    engines: dict[Hashable, Any] | None = None,
 ) -> np.ndarray:
     """Return points ``start`` to ``start + n - 1`` of a QMC sequence in the unit cube.
 
@@ -63,6 +69,10 @@ def qmc_points(
         Scramble the sequence (with ``seed``); an unscrambled sequence ignores ``seed``.
     seed:
         Seed of the scrambling.
+    engines:
+        A cache of engines to continue from (filled by this function): drawing the next
+        point of a sequence then costs one point, not a new engine and a fast-forward.
+        The caller serializes calls that share one cache.
 
     Returns
     -------
@@ -71,13 +81,18 @@ def qmc_points(
     """
     from scipy.stats import qmc
 
-    engine_class = qmc.Sobol if qmc_type == "sobol" else qmc.Halton
-    kwargs: dict[str, Any] = {"scramble": scramble}
-    if scramble:
-        kwargs[_seed_keyword()] = seed
-    engine = engine_class(dimension, **kwargs)
-    if start > 0:
-        engine.fast_forward(start)
+    key = (qmc_type, dimension, scramble, seed)
+    engine = None if engines is None else engines.get(key)
+    if engine is None or engine.num_generated > start:
+        engine_class = qmc.Sobol if qmc_type == "sobol" else qmc.Halton
+        kwargs: dict[str, Any] = {"scramble": scramble}
+        if scramble:
+            kwargs[_seed_keyword()] = seed
+        engine = engine_class(dimension, **kwargs)
+        if engines is not None:
+            engines[key] = engine
+    if start > engine.num_generated:
+        engine.fast_forward(start - engine.num_generated)
     with warnings.catch_warnings():
         # Sobol' notes that balance needs a power-of-two sample size; single points are
         # drawn on purpose, one per trial.
@@ -225,6 +240,7 @@ class QMCSampler(_WrappingSampler):
         self._lock = threading.Lock()
         self._space_key: Hashable = None
         self._initial_space: dict[str, BaseDistribution] | None = None
+        self._engines: dict[Hashable, Any] = {}
 
     @property
     def _sample_id_key(self) -> str:
@@ -270,9 +286,16 @@ class QMCSampler(_WrappingSampler):
         if not search_space:
             return {}
         sample_id = self._next_sample_id(study)
-        point = qmc_points(
-            self._qmc_type, len(search_space), sample_id, 1, self._scramble, self._seed
-        )
+        with self._lock:
+            point = qmc_points(
+                self._qmc_type,
+                len(search_space),
+                sample_id,
+                1,
+                self._scramble,
+                self._seed,
+                self._engines,
+            )
         return unit_to_values(point, search_space)[0]
 
     def sample_independent(

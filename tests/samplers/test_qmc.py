@@ -185,3 +185,16 @@ def test_arguments_are_keyword_only_and_it_is_a_sampler() -> None:
     with pytest.raises(TypeError):
         QMCSampler("sobol")  # type: ignore[misc]
     assert isinstance(QMCSampler(), BaseSampler)
+
+
+@pytest.mark.parametrize("qmc_type", ["sobol", "halton"])
+def test_cached_engines_give_the_points_of_a_fresh_engine(qmc_type: str) -> None:
+    from hpo.samplers._qmc import qmc_points
+
+    engines: dict[object, object] = {}
+    # Forwards, with a gap (another worker took ids 3-5), then backwards.
+    order = [0, 1, 2, 6, 7, 1, 0, 9]
+    cached = [qmc_points(qmc_type, 3, i, 1, True, 7, engines)[0] for i in order]
+    fresh = [qmc_points(qmc_type, 3, i, 1, True, 7)[0] for i in order]
+    np.testing.assert_array_equal(cached, fresh)
+    assert len({tuple(p) for p in fresh}) == len(set(order))
