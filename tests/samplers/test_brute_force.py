@@ -104,6 +104,12 @@ def test_bad_avoid_premature_stop() -> None:
         BruteForceSampler(avoid_premature_stop="yes")  # type: ignore[arg-type]
 
 
+def _wide(trial: hpo.Trial) -> float:
+    if trial.suggest_categorical("c", ["a", "b"]) == "a":
+        return trial.suggest_int("x", 0, 5)
+    return trial.suggest_float("y", 0.0, 1.0, step=0.5) + trial.suggest_int("z", 0, 1)
+
+
 def _worker(url: str, barrier: Any) -> None:
     hpo.logging.set_verbosity(hpo.logging.WARNING)
     # avoid_premature_stop: stop only at the budget (the tree is unknown at first, so a
@@ -111,7 +117,7 @@ def _worker(url: str, barrier: Any) -> None:
     sampler = BruteForceSampler(seed=0, avoid_premature_stop=True)
     budgeted = hpo.load_study(study_name="budgeted", storage=url, sampler=sampler)
     barrier.wait(timeout=60)  # start together, so that workers race for the same branches
-    budgeted.optimize(_conditional, n_trials=2)
+    budgeted.optimize(_wide, n_trials=2)
     until_done = hpo.load_study(
         study_name="until-done", storage=url, sampler=BruteForceSampler(seed=0)
     )
@@ -122,7 +128,7 @@ def test_worker_processes_share_the_tree(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'brute.db'}"
     hpo.create_study(study_name="budgeted", storage=url)
     hpo.create_study(study_name="until-done", storage=url)
-    n_workers = 3
+    n_workers = 4
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(n_workers)
     processes = [context.Process(target=_worker, args=(url, barrier)) for _ in range(n_workers)]
@@ -132,7 +138,7 @@ def test_worker_processes_share_the_tree(tmp_path: Path) -> None:
         process.join(timeout=120)
     assert [p.exitcode for p in processes] == [0] * n_workers
 
-    # 3 workers x 2 trials for 9 leaves, every worker with the same seed (so each prefers
+    # 4 workers x 2 trials for 12 leaves, every worker with the same seed (so each prefers
     # the same branches): while leaves are free, no leaf may run twice.
     budgeted = hpo.load_study(study_name="budgeted", storage=url).trials
     assert Counter(t.state for t in budgeted) == {TrialState.COMPLETE: 2 * n_workers}
