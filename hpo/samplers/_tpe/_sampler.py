@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hpo import logging
-from hpo._keys import CONSTRAINTS_KEY
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution, CategoricalDistribution
 from hpo.samplers._base import BaseSampler
+from hpo.samplers._constraints import store_constraints
 from hpo.samplers._random import sample_uniform
 from hpo.samplers._tpe import _split
 from hpo.samplers._tpe._kernels import CategoricalDistanceFunc, categorical_distance_matrix
@@ -388,18 +388,7 @@ class TPESampler(BaseSampler):
             If ``constraints_func`` returns something that is not a sequence of numbers, or
             contains NaN.
         """
-        if self._constraints_func is None or state != TrialState.COMPLETE:
-            return
-        constraints = self._constraints_func(trial)
-        try:
-            floats = [float(c) for c in constraints]
-        except (TypeError, ValueError) as e:
-            raise ValueError(
-                f"constraints_func must return a sequence of floats, got {constraints!r}."
-            ) from e
-        if any(math.isnan(c) for c in floats):
-            raise ValueError(f"constraints_func returned NaN: {floats}.")
-        study._set_trial_system_attr(trial, CONSTRAINTS_KEY, floats)
+        store_constraints(study, trial, state, self._constraints_func)
 
     # -- TPE -----------------------------------------------------------------------------------
     def _gamma_of(self, study: StudyView, n_ranked: int) -> int:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from hpo._keys import CONSTRAINTS_KEY
+from hpo.samplers._constraints import store_constraints
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -49,15 +48,4 @@ class NSGAIIAfterTrial:
         ValueError
             If ``constraints_func`` returns something other than a sequence of numbers, or NaN.
         """
-        if self._constraints_func is None or state != TrialState.COMPLETE:
-            return
-        constraints = self._constraints_func(trial)
-        try:
-            floats = [float(c) for c in constraints]
-        except (TypeError, ValueError) as e:
-            raise ValueError(
-                f"constraints_func must return a sequence of floats, got {constraints!r}."
-            ) from e
-        if any(math.isnan(c) for c in floats):
-            raise ValueError(f"constraints_func returned NaN: {floats}.")
-        study._set_trial_system_attr(trial, CONSTRAINTS_KEY, floats)
+        store_constraints(study, trial, state, self._constraints_func)
