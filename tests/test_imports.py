@@ -26,7 +26,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("hpo.search_space",),
     ("hpo.samplers", "hpo.pruners"),
     ("hpo.study",),
-    ("hpo.importance", "hpo.visualization", "hpo.terminator", "hpo.cli", "hpo.integration"),
+    (
+        "hpo.importance",
+        "hpo.visualization",
+        "hpo.terminator",
+        "hpo.cli",
+        "hpo._cli",
+        "hpo.integration",
+    ),
     ("hpo",),
 ]
 

@@ -1,0 +1,21 @@
+"""Storage command: ``storage upgrade``, which applies the schema migrations to a database."""
+
+from __future__ import annotations
+
+import argparse
+
+from hpo._cli._storage import storage_location
+
+
+def storage_upgrade(args: argparse.Namespace) -> int:
+    """Upgrade a database to the schema this hpo uses (an empty one gets the whole schema)."""
+    from hpo.storages._rdb._migrations import upgrade
+
+    before, after = upgrade(storage_location(args))
+    if before == after:
+        print(f"The storage is up to date (revision {after}).")
+    elif before is None:
+        print(f"Created the schema at revision {after}.")
+    else:
+        print(f"Upgraded the storage from revision {before} to {after}.")
+    return 0
