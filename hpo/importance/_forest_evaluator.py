@@ -1,0 +1,98 @@
+"""What the two forest-based evaluators share: arguments, validation and fitting."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hpo.importance._base import BaseImportanceEvaluator
+from hpo.importance._data import ImportanceData, one_hot, read_trials
+from hpo.importance._forest import Forest, fit_forest
+
+if TYPE_CHECKING:
+    from hpo.study import Study
+    from hpo.trial import FrozenTrial
+
+# Rows drawn for each tree. Beyond a few thousand rows the importances barely move, while the
+# time to grow a tree keeps growing with its rows; the forest as a whole still sees every row.
+MAX_SAMPLES_PER_TREE = 2048
+
+
+def _check_positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {value!r}.")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value!r}.")
+    return int(value)
+
+
+def _check_seed(seed: object) -> int | None:
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int or None, got {seed!r}.")
+    return int(seed)
+
+
+def sort_by_importance(names: list[str], importances: np.ndarray) -> dict[str, float]:
+    """Pair names with importances, highest first (ties keep the parameters' order)."""
+    ranking = np.argsort(-importances, kind="stable")
+    return {names[i]: float(importances[i]) for i in ranking}
+
+
+class _ForestImportanceEvaluator(BaseImportanceEvaluator):
+    """An evaluator that fits a random forest to the trials and reads importances from it."""
+
+    def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int | None = None) -> None:
+        self._n_trees = _check_positive_int("n_trees", n_trees)
+        self._max_depth = _check_positive_int("max_depth", max_depth)
+        self._seed = _check_seed(seed)
+
+    def _fit(self, data: ImportanceData) -> tuple[Forest, np.ndarray, np.ndarray]:
+        features, owner = one_hot(data)
+        forest = fit_forest(
+            features,
+            data.values,
+            n_trees=self._n_trees,
+            max_depth=self._max_depth,
+            rng=np.random.default_rng(self._seed),
+            max_samples=MAX_SAMPLES_PER_TREE,
+        )
+        return forest, features, owner
+
+    def _importances(
+        self, data: ImportanceData, forest: Forest, features: np.ndarray, owner: np.ndarray
+    ) -> np.ndarray:
+        raise NotImplementedError
+
+    def evaluate(
+        self,
+        study: Study,
+        params: list[str] | None = None,
+        *,
+        target: Callable[[FrozenTrial], float] | None = None,
+    ) -> dict[str, float]:
+        """Return each parameter's importance, highest first.
+
+        Parameters
+        ----------
+        study:
+            The study whose COMPLETE trials are evaluated.
+        params:
+            Parameter names; ``None`` means all parameters every COMPLETE trial has.
+        target:
+            The value to explain; required for a multi-objective study.
+
+        Returns
+        -------
+        dict[str, float]
+            Parameter name to non-negative importance.
+        """
+        data = read_trials(study, params, target)
+        if not data.names:
+            return {}
+        forest, features, owner = self._fit(data)
+        return sort_by_importance(data.names, self._importances(data, forest, features, owner))
