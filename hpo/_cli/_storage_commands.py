@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from hpo._cli._storage import storage_location
+from hpo._cli._errors import usage_error
+from hpo._cli._storage import RDB_CLASS, storage_location
 
 
 def storage_upgrade(args: argparse.Namespace) -> int:
     """Upgrade a database to the schema this hpo uses (an empty one gets the whole schema)."""
     from hpo.storages._rdb._migrations import upgrade
 
-    before, after = upgrade(storage_location(args))
+    location = storage_location(args)
+    kind = getattr(args, "storage_class", None)
+    if kind not in (None, RDB_CLASS):
+        raise usage_error(f"storage upgrade applies to databases only, not to a {kind}.")
+    before, after = upgrade(location)
     if before == after:
         print(f"The storage is up to date (revision {after}).")
     elif before is None:

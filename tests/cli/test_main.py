@@ -164,6 +164,9 @@ def test_journal_files_are_guessed_or_named(cli: Run, tmp_path: Path) -> None:
     assert cli("study-names", "--storage", path).out == "j\n"
     redis = cli("study-names", "--storage", "redis://h", "--storage-class", "JournalRedisBackend")
     assert redis.code == 2 and "JournalRedisBackend is not supported" in redis.error_line()
+    journal_upgrade = cli("storage", "upgrade", "--storage", path, "--storage-class",
+                          "JournalFileBackend")  # fmt: skip
+    assert journal_upgrade.code == 2 and "databases only" in journal_upgrade.error_line()
 
 
 def test_verbosity_and_log_file(cli: Run, url: str, tmp_path: Path) -> None:
