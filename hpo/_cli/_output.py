@@ -134,7 +134,10 @@ def _is_number(value: Any) -> bool:
 
 
 def render_table(rows: Sequence[Row], columns: Sequence[str]) -> str:
-    """Return ``rows`` as a bordered table with a header row."""
+    """Return ``rows`` as a bordered table with a header row.
+
+    Numbers align right, other values left; a column of numbers has its name on the right.
+    """
     texts = [[cell_text(row.get(column)) for column in columns] for row in rows]
     widths = [len(column) for column in columns]
     for line in texts:
@@ -148,7 +151,12 @@ def render_table(rows: Sequence[Row], columns: Sequence[str]) -> str:
         ]
         return "| " + " | ".join(padded) + " |"
 
-    lines = [border, line_of(columns, [False] * len(columns)), border]
+    numeric = [
+        any(row.get(column) is not None for row in rows)
+        and all(row.get(column) is None or _is_number(row.get(column)) for row in rows)
+        for column in columns
+    ]
+    lines = [border, line_of(columns, numeric), border]
     for row, line in zip(rows, texts):
         lines.append(line_of(line, [_is_number(row.get(column)) for column in columns]))
     lines.append(border)

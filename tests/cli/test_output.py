@@ -66,10 +66,15 @@ def test_table_has_borders_a_header_and_aligned_cells() -> None:
     assert lines[0] == lines[2] == lines[-1]
     assert set(lines[0]) == {"+", "-"}
     assert [c.strip() for c in lines[1].strip("|").split("|")] == COLUMNS
+    assert lines[1].startswith("| number | values ")  # a column of numbers, its name fits
     first = [c.strip() for c in lines[3].strip("|").split("|")]
     assert first == ["0", '[1.5, "Infinity"]', '{"a": "x y", "b": 2}', "OK"]
     assert lines[3].startswith("| " + " " * (len("number") - 1) + "0 |")  # numbers right
     assert len({len(line) for line in lines}) == 1
+    numbers = render([{"v": 1.25}, {"v": None}, {"v": 3}], ["v"], "table").splitlines()
+    assert numbers[1:5] == ["|    v |", "+------+", "| 1.25 |", "|      |"]
+    mixed = render([{"v": 1.25}, {"v": "a"}], ["v"], "table").splitlines()
+    assert mixed[1] == "| v    |" and mixed[3] == "| 1.25 |" and mixed[4] == "| a    |"
     empty = render([], ["name"], "table").splitlines()
     assert empty == ["+------+", "| name |", "+------+", "+------+"]
 
