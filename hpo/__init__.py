@@ -44,6 +44,7 @@ __all__ = [
     "exceptions",
     "get_all_study_names",
     "get_all_study_summaries",
+    "importance",
     "load_study",
     "logging",
     "pruners",
@@ -51,12 +52,13 @@ __all__ = [
     "search_space",
     "storages",
     "study",
+    "terminator",
     "trial",
     "visualization",
 ]
 
-# Heavier subpackages (plotting, the command line) load on first access.
-_LAZY_SUBMODULES = ("search_space", "visualization", "cli")
+# Heavier subpackages (analysis, plotting, the command line) load on first access.
+_LAZY_SUBMODULES = ("search_space", "visualization", "cli", "importance", "terminator")
 
 
 def __getattr__(name: str) -> Any:
