@@ -47,14 +47,20 @@ def _extents(
     return extent, allowed
 
 
+def split_grid(column: np.ndarray) -> np.ndarray:
+    """Every bound a leaf can have along a feature: 0, 1 and the midpoints between values."""
+    distinct = np.unique(column)
+    return np.concatenate(([0.0], 0.5 * (distinct[:-1] + distinct[1:]), [1.0]))
+
+
 def _numerical_variance(
-    forest: Forest, column: int, features: np.ndarray, weight: np.ndarray, mean: np.ndarray
+    forest: Forest, column: int, grid: np.ndarray, weight: np.ndarray, mean: np.ndarray
 ) -> np.ndarray:
-    """Variance of one numerical parameter's main effect in every tree."""
+    """Variance of one numerical parameter's main effect in every tree.
+
+    ``grid`` holds, sorted, every value the leaves' bounds along ``column`` take.
+    """
     n_trees = mean.size
-    # Leaf bounds are 0, 1 or a midpoint between consecutive distinct values of the column.
-    distinct = np.unique(features[:, column])
-    grid = np.concatenate(([0.0], 0.5 * (distinct[:-1] + distinct[1:]), [1.0]))
     n_cells = grid.size - 1
     start = np.searchsorted(grid, forest.leaf_low[:, column])
     stop = np.searchsorted(grid, forest.leaf_high[:, column])
@@ -88,7 +94,7 @@ def _categorical_variance(
 
 
 def fanova_importances(
-    forest: Forest, features: np.ndarray, owner: np.ndarray, n_choices: np.ndarray
+    forest: Forest, grids: list[np.ndarray | None], owner: np.ndarray, n_choices: np.ndarray
 ) -> np.ndarray:
     """Return each parameter's share of the forest's variance, averaged over trees.
 
@@ -96,8 +102,9 @@ def fanova_importances(
     ----------
     forest:
         A forest fitted to ``features``.
-    features:
-        The feature matrix the forest was fitted to (one-hot for categoricals).
+    grids:
+        For each feature column, the sorted values the leaves' bounds take (see
+        :func:`split_grid`); ``None`` for indicator columns of categorical parameters.
     owner:
         Parameter index of each feature column.
     n_choices:
@@ -127,7 +134,9 @@ def fanova_importances(
         weight = value * volume / extent[:, param]
         if choices is None:
             column = int(np.flatnonzero(owner == param)[0])
-            effect = _numerical_variance(forest, column, features, weight, mean)
+            grid = grids[column]
+            assert grid is not None
+            effect = _numerical_variance(forest, column, grid, weight, mean)
         else:
             effect = _categorical_variance(forest, choices, weight, mean)
         shares[varies, param] = effect[varies] / variance[varies]
@@ -181,4 +190,8 @@ class FanovaImportanceEvaluator(_ForestImportanceEvaluator):
     def _importances(
         self, data: ImportanceData, forest: Forest, features: np.ndarray, owner: np.ndarray
     ) -> np.ndarray:
-        return fanova_importances(forest, features, owner, data.n_choices)
+        grids: list[np.ndarray | None] = [
+            None if data.n_choices[param] else split_grid(features[:, column])
+            for column, param in enumerate(owner)
+        ]
+        return fanova_importances(forest, grids, owner, data.n_choices)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Rows drawn for each tree. Beyond a few thousand rows the importances barely move, while the
 # time to grow a tree keeps growing with its rows; the forest as a whole still sees every row.
-MAX_SAMPLES_PER_TREE = 2048
+MAX_SAMPLES_PER_TREE = 1024
 
 
 def _check_positive_int(name: str, value: object) -> int:

@@ -8,7 +8,7 @@ import pytest
 import hpo
 from hpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from hpo.importance import FanovaImportanceEvaluator, get_param_importances
-from hpo.importance._fanova import fanova_importances
+from hpo.importance._fanova import fanova_importances, split_grid
 from hpo.importance._forest import Forest
 from tests.importance._studies import study_from, uniform_study
 
@@ -22,8 +22,8 @@ def one_tree(low, high, value) -> Forest:
 
 def test_a_split_on_one_feature_explains_all_variance() -> None:
     forest = one_tree([[0, 0], [0.25, 0]], [[0.25, 1], [1, 1]], [0.0, 4.0])
-    features = np.array([[0.2, 0.1], [0.3, 0.9]])
-    shares = fanova_importances(forest, features, np.array([0, 1]), np.array([0, 0]))
+    grids = [split_grid(np.array([0.2, 0.3])), split_grid(np.array([0.1, 0.9]))]
+    shares = fanova_importances(forest, grids, np.array([0, 1]), np.array([0, 0]))
     np.testing.assert_allclose(shares, [1.0, 0.0])
 
 
@@ -32,8 +32,8 @@ def test_additive_quadrants_split_the_variance_exactly() -> None:
     low = [[0, 0], [0, 0.5], [0.5, 0], [0.5, 0.5]]
     high = [[0.5, 0.5], [0.5, 1], [1, 0.5], [1, 1]]
     forest = one_tree(low, high, [0.0, 1.0, 2.0, 3.0])
-    features = np.array([[0.4, 0.4], [0.6, 0.6]])
-    shares = fanova_importances(forest, features, np.array([0, 1]), np.array([0, 0]))
+    grids = [split_grid(np.array([0.4, 0.6]))] * 2
+    shares = fanova_importances(forest, grids, np.array([0, 1]), np.array([0, 0]))
     np.testing.assert_allclose(shares, [0.8, 0.2])
 
 
@@ -41,8 +41,8 @@ def test_a_pure_interaction_has_no_main_effect() -> None:
     low = [[0, 0], [0, 0.5], [0.5, 0], [0.5, 0.5]]
     high = [[0.5, 0.5], [0.5, 1], [1, 0.5], [1, 1]]
     forest = one_tree(low, high, [1.0, -1.0, -1.0, 1.0])
-    features = np.array([[0.4, 0.4], [0.6, 0.6]])
-    shares = fanova_importances(forest, features, np.array([0, 1]), np.array([0, 0]))
+    grids = [split_grid(np.array([0.4, 0.6]))] * 2
+    shares = fanova_importances(forest, grids, np.array([0, 1]), np.array([0, 0]))
     np.testing.assert_allclose(shares, [0.0, 0.0], atol=1e-12)
 
 
