@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import platform
 import statistics
 import sys
@@ -221,7 +222,8 @@ def main() -> None:
         f"Terminators replaying the same TPE trials (hpo TPESampler), {args.budget}-trial "
         f"budget, {args.seeds} seeds, {N_FOLDS}-fold scores with noise ({noise}); means over "
         f"seeds; a run that never stops counts at the budget. hpo {hpo.__version__}, Optuna "
-        f"{libs['optuna'].__version__}, Python {platform.python_version()}\n\n{table}"
+        f"{libs['optuna'].__version__}, Python {platform.python_version()}, "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}\n\n{table}"
     )
     print(summary)
     if args.append and (RESULTS_DIR / "terminator.md").exists():
