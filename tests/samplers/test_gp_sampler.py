@@ -269,3 +269,10 @@ def test_warp_keeps_the_order_and_tames_a_long_tail() -> None:
     share = (warped[9] - warped[0]) / np.ptp(warped)
     assert share > 3 * (losses[9] - losses[0]) / np.ptp(losses)
     assert np.all(_warp(np.full(3, 2.0)) == 2.0)
+
+
+def test_no_startup_trials() -> None:
+    # The first trial has no model yet: it is sampled independently, without a warning.
+    study = hpo.create_study(sampler=GPSampler(seed=0, n_startup_trials=0))
+    study.optimize(lambda t: (t.suggest_float("x", -1, 1) - 0.5) ** 2, n_trials=6)
+    assert len(study.trials) == 6

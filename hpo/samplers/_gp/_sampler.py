@@ -218,7 +218,7 @@ class GPSampler(BaseSampler):
         """Sample one parameter outside the search space with ``independent_sampler``."""
         if self._warn_independent_sampling and not param_distribution.single():
             complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-            if len(complete) >= self._n_startup_trials:
+            if len(complete) >= max(self._n_startup_trials, 1):
                 warnings.warn(
                     f"GPSampler samples parameter {param_name!r} of trial {trial.number} with "
                     f"its independent sampler {type(self._independent_sampler).__name__}: "
