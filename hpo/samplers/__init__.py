@@ -4,6 +4,7 @@ from hpo.samplers import nsgaii
 from hpo.samplers._base import BaseSampler
 from hpo.samplers._brute_force import BruteForceSampler
 from hpo.samplers._cmaes import CmaEsSampler
+from hpo.samplers._gp import GPSampler
 from hpo.samplers._grid import GridSampler
 from hpo.samplers._nsgaiii import NSGAIIISampler
 from hpo.samplers._partial_fixed import PartialFixedSampler
@@ -16,6 +17,7 @@ __all__ = [
     "BaseSampler",
     "BruteForceSampler",
     "CmaEsSampler",
+    "GPSampler",
     "GridSampler",
     "NSGAIIISampler",
     "NSGAIISampler",

@@ -29,6 +29,7 @@ from hpo.samplers import (
     BaseSampler,
     BruteForceSampler,
     CmaEsSampler,
+    GPSampler,
     NSGAIIISampler,
     NSGAIISampler,
     PartialFixedSampler,
@@ -51,6 +52,7 @@ SAMPLERS: dict[str, SamplerFactory] = {
     "cmaes_separable": lambda seed: CmaEsSampler(
         seed=seed, use_separable_cma=True, warn_independent_sampling=False
     ),
+    "gp": lambda seed: GPSampler(seed=seed, n_startup_trials=4, warn_independent_sampling=False),
     "nsga2": lambda seed: NSGAIISampler(seed=seed, population_size=4),
     "nsga3": lambda seed: NSGAIIISampler(seed=seed, population_size=4),
     "partial_fixed": lambda seed: PartialFixedSampler({"branch": "b"}, RandomSampler(seed=seed)),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import math
 import threading
 import warnings
 from collections.abc import Callable, Hashable, Sequence
@@ -17,6 +16,7 @@ from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
 from hpo.samplers._base import BaseSampler
+from hpo.samplers._constraints import store_constraints
 from hpo.samplers._gp._acquisition import Acquisition
 from hpo.samplers._gp._model import GPRegressor, fit_gp, standardize
 from hpo.samplers._gp._optimize_acqf import optimize_acquisition
@@ -248,17 +248,7 @@ class GPSampler(BaseSampler):
             If ``constraints_func`` returns something that is not a sequence of numbers, or
             contains NaN.
         """
-        if self._constraints_func is not None and state == TrialState.COMPLETE:
-            constraints = self._constraints_func(trial)
-            try:
-                floats = [float(c) for c in constraints]
-            except (TypeError, ValueError) as e:
-                raise ValueError(
-                    f"constraints_func must return a sequence of floats, got {constraints!r}."
-                ) from e
-            if any(math.isnan(c) for c in floats):
-                raise ValueError(f"constraints_func returned NaN: {floats}.")
-            study._set_trial_system_attr(trial, CONSTRAINTS_KEY, floats)
+        store_constraints(study, trial, state, self._constraints_func)
         self._independent_sampler.after_trial(study, trial, state, values)
 
     # -- the model -------------------------------------------------------------------------
