@@ -50,7 +50,9 @@ def _extents(
 def split_grid(column: np.ndarray) -> np.ndarray:
     """Every bound a leaf can have along a feature: 0, 1 and the midpoints between values."""
     distinct = np.unique(column)
-    return np.concatenate(([0.0], 0.5 * (distinct[:-1] + distinct[1:]), [1.0]))
+    below, above = distinct[:-1], distinct[1:]
+    middle = 0.5 * (below + above)
+    return np.concatenate(([0.0], np.where(middle < above, middle, below), [1.0]))
 
 
 def _numerical_variance(

@@ -168,7 +168,10 @@ def fit_forest(
                 chosen = position[better]
                 best_score[better] = node_best[better]
                 best_feature[better] = f
-                best_threshold[better] = 0.5 * (x[chosen] + x[chosen + 1])
+                below, above = x[chosen], x[chosen + 1]
+                middle = 0.5 * (below + above)
+                # Between adjacent floats the midpoint can round up to the upper value.
+                best_threshold[better] = np.where(middle < above, middle, below)
         gain = best_score - base
         splits = can_split & np.isfinite(best_score) & (gain > 1e-12 * np.abs(base))
         is_leaf = ~splits

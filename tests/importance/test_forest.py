@@ -93,3 +93,14 @@ def test_same_generator_state_same_forest() -> None:
     b = fit_forest(features, targets, n_trees=3, max_depth=64, rng=np.random.default_rng(9))
     np.testing.assert_array_equal(a.leaf_value, b.leaf_value)
     np.testing.assert_array_equal(a.leaf_low, b.leaf_low)
+
+
+def test_adjacent_float_values_still_split() -> None:
+    # The midpoint of two adjacent floats rounds to one of them; the split must still separate.
+    low_value = 0.5
+    high_value = float(np.nextafter(low_value, 1.0))
+    features = np.array([[low_value], [high_value]] * 20)
+    targets = np.array([0.0, 1.0] * 20)
+    forest = fit_forest(features, targets, n_trees=4, max_depth=8, rng=np.random.default_rng(0))
+    assert set(forest.leaf_value) <= {0.0, 1.0}
+    assert forest.leaf_value.size == 8
