@@ -131,47 +131,42 @@ def fit_forest(
         can_split &= node_sq - base > 1e-12 * np.maximum(node_sq, 1e-300)
         if can_split.any() and n_features:
             size = active.size
-            positions = np.arange(size)
-            first = node_start
             nodes = node_sorted  # Every order is sorted by node first, so this is shared.
             same_node = nodes[:-1] == nodes[1:]
             # Weight and sum of the nodes before each row's node (row order within a node varies
             # by feature, the nodes' totals do not).
-            before_w = (np.cumsum(node_weight) - node_weight)[nodes]
-            before_s = (np.cumsum(node_sum) - node_sum)[nodes]
-            total_w = node_weight[nodes]
-            total_s = node_sum[nodes]
-            check_leaf = min_samples_leaf > 1
+            level = _Level(
+                nodes=nodes,
+                first=node_start,
+                before_w=(np.cumsum(node_weight) - node_weight)[nodes],
+                before_s=(np.cumsum(node_sum) - node_sum)[nodes],
+                total_w=node_weight[nodes],
+                total_s=node_sum[nodes],
+                min_samples_leaf=min_samples_leaf,
+            )
             for f in rng.permutation(n_features):
                 order = orders[f]
-                left_w = np.cumsum(sample_weight[order]) - before_w
-                left_s = np.cumsum(sample_wy[order]) - before_s
-                right_w = total_w - left_w
-                right_s = total_s - left_s
                 x = values[f, order]
+                # A split after row i needs a larger value in row i + 1 of the same node.
                 valid = np.zeros(size, dtype=bool)
                 np.less(x[:-1], x[1:], out=valid[:-1])
                 valid[:-1] &= same_node
-                if check_leaf:
-                    valid &= (left_w >= min_samples_leaf) & (right_w >= min_samples_leaf)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    score = left_s * left_s / left_w + right_s * right_s / right_w
-                score[~valid] = -np.inf
-                node_best = np.maximum.reduceat(score, first)
-                better = node_best > best_score
-                if not better.any():
+                n_valid = np.count_nonzero(valid)
+                if n_valid == 0:
                     continue
-                hit = score == node_best[nodes]
-                hit &= valid
-                position = np.minimum.reduceat(np.where(hit, positions, size), first)
-                better &= position < size
-                chosen = position[better]
-                best_score[better] = node_best[better]
-                best_feature[better] = f
+                cum_w = np.cumsum(sample_weight[order])
+                cum_s = np.cumsum(sample_wy[order])
+                # Few candidate thresholds (a feature with few distinct values): score only those.
+                search = level.sparse if 3 * n_valid < size else level.dense
+                node_ids, scores, chosen = search(valid, cum_w, cum_s)
+                better = scores > best_score[node_ids]
+                node_ids, chosen = node_ids[better], chosen[better]
+                best_score[node_ids] = scores[better]
+                best_feature[node_ids] = f
                 below, above = x[chosen], x[chosen + 1]
                 middle = 0.5 * (below + above)
                 # Between adjacent floats the midpoint can round up to the upper value.
-                best_threshold[better] = np.where(middle < above, middle, below)
+                best_threshold[node_ids] = np.where(middle < above, middle, below)
         gain = best_score - base
         splits = can_split & np.isfinite(best_score) & (gain > 1e-12 * np.abs(base))
         is_leaf = ~splits
@@ -213,6 +208,76 @@ def fit_forest(
         depth += 1
     leaf_tree, leaf_low, leaf_high, leaf_value = (np.concatenate(part) for part in zip(*leaves))
     return Forest(leaf_tree, leaf_low, leaf_high, center + scale * leaf_value, decrease * scale**2)
+
+
+@dataclass(frozen=True)
+class _Level:
+    """The nodes of one level, and the best split of each node along one feature.
+
+    Both searches take the rows of the level sorted by (node, feature value), a mask of the
+    positions after which a split is possible, and cumulative weights and weighted sums in
+    that order. They return the nodes that have a split, its score (larger is better: the sum
+    over both children of squared sum over weight) and the position of the last row going
+    left.
+    """
+
+    nodes: np.ndarray
+    first: np.ndarray
+    before_w: np.ndarray
+    before_s: np.ndarray
+    total_w: np.ndarray
+    total_s: np.ndarray
+    min_samples_leaf: int
+
+    def dense(
+        self, valid: np.ndarray, cum_w: np.ndarray, cum_s: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Search every position at once; best when most positions are candidates."""
+        left_w = cum_w - self.before_w
+        left_s = cum_s - self.before_s
+        right_w = self.total_w - left_w
+        right_s = self.total_s - left_s
+        if self.min_samples_leaf > 1:
+            valid = valid & (left_w >= self.min_samples_leaf) & (right_w >= self.min_samples_leaf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = left_s * left_s / left_w + right_s * right_s / right_w
+        score[~valid] = -np.inf
+        node_best = np.maximum.reduceat(score, self.first)
+        hit = score == node_best[self.nodes]
+        hit &= valid
+        size = valid.size
+        position = np.minimum.reduceat(np.where(hit, np.arange(size), size), self.first)
+        found = position < size
+        return np.flatnonzero(found), node_best[found], position[found]
+
+    def sparse(
+        self, valid: np.ndarray, cum_w: np.ndarray, cum_s: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Search only the candidate positions; best when they are few."""
+        at = np.flatnonzero(valid)
+        left_w = cum_w[at] - self.before_w[at]
+        left_s = cum_s[at] - self.before_s[at]
+        right_w = self.total_w[at] - left_w
+        right_s = self.total_s[at] - left_s
+        if self.min_samples_leaf > 1:
+            keep = (left_w >= self.min_samples_leaf) & (right_w >= self.min_samples_leaf)
+            at, left_w, left_s = at[keep], left_w[keep], left_s[keep]
+            right_w, right_s = right_w[keep], right_s[keep]
+        if at.size == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, np.empty(0), empty
+        score = left_s * left_s / left_w + right_s * right_s / right_w
+        node = self.nodes[at]
+        new_node = np.ones(at.size, dtype=bool)
+        np.not_equal(node[1:], node[:-1], out=new_node[1:])
+        starts = np.flatnonzero(new_node)
+        node_best = np.maximum.reduceat(score, starts)
+        segment = np.cumsum(new_node) - 1
+        hits = np.flatnonzero(score == node_best[segment])
+        hit_segment = segment[hits]
+        first_hit = np.ones(hits.size, dtype=bool)
+        np.not_equal(hit_segment[1:], hit_segment[:-1], out=first_hit[1:])
+        return node[starts], node_best, at[hits[first_hit]]
 
 
 class _Partition:

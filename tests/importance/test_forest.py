@@ -104,3 +104,31 @@ def test_adjacent_float_values_still_split() -> None:
     forest = fit_forest(features, targets, n_trees=4, max_depth=8, rng=np.random.default_rng(0))
     assert set(forest.leaf_value) <= {0.0, 1.0}
     assert forest.leaf_value.size == 8
+
+
+def test_sparse_and_dense_split_searches_grow_the_same_forest(monkeypatch) -> None:
+    from hpo.importance import _forest
+
+    rng = np.random.default_rng(7)
+    n = 400
+    indicators = (rng.integers(0, 3, (n, 1)) == np.arange(3)).astype(float)
+    features = np.c_[rng.uniform(0, 1, (n, 2)), rng.integers(0, 5, (n, 1)) / 4, indicators]
+    targets = features[:, 0] + features[:, 2] + 2 * features[:, 3] + rng.normal(0, 0.1, n)
+
+    def grow(min_samples_leaf: int):
+        return fit_forest(
+            features,
+            targets,
+            n_trees=4,
+            max_depth=64,
+            rng=np.random.default_rng(0),
+            min_samples_leaf=min_samples_leaf,
+        )
+
+    mixed = [grow(1), grow(3)]
+    monkeypatch.setattr(_forest._Level, "sparse", _forest._Level.dense)
+    dense = [grow(1), grow(3)]
+    for a, b in zip(mixed, dense):
+        np.testing.assert_array_equal(a.leaf_value, b.leaf_value)
+        np.testing.assert_array_equal(a.leaf_low, b.leaf_low)
+        np.testing.assert_array_equal(a.leaf_high, b.leaf_high)
