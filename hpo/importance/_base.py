@@ -6,6 +6,8 @@ import abc
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from hpo.study import Study
     from hpo.trial import FrozenTrial
@@ -58,3 +60,9 @@ class BaseImportanceEvaluator(abc.ABC):
         dict[str, float]
             Parameter name to non-negative importance.
         """
+
+
+def sort_by_importance(names: list[str], importances: np.ndarray) -> dict[str, float]:
+    """Pair names with importances, highest first (ties keep the parameters' order)."""
+    ranking = np.argsort(-importances, kind="stable")
+    return {names[i]: float(importances[i]) for i in ranking}

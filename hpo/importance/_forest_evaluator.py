@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hpo.importance._base import BaseImportanceEvaluator
+from hpo.importance._base import BaseImportanceEvaluator, sort_by_importance
 from hpo.importance._data import ImportanceData, one_hot, read_trials
 from hpo.importance._forest import Forest, fit_forest
 
@@ -35,12 +35,6 @@ def _check_seed(seed: object) -> int | None:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be an int or None, got {seed!r}.")
     return int(seed)
-
-
-def sort_by_importance(names: list[str], importances: np.ndarray) -> dict[str, float]:
-    """Pair names with importances, highest first (ties keep the parameters' order)."""
-    ranking = np.argsort(-importances, kind="stable")
-    return {names[i]: float(importances[i]) for i in ranking}
 
 
 class _ForestImportanceEvaluator(BaseImportanceEvaluator):

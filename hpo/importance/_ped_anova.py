@@ -22,9 +22,8 @@ from scipy.special import ndtr
 
 from hpo._study_direction import StudyDirection
 from hpo.distributions import FloatDistribution, IntDistribution
-from hpo.importance._base import BaseImportanceEvaluator
+from hpo.importance._base import BaseImportanceEvaluator, sort_by_importance
 from hpo.importance._data import ImportanceData, read_trials
-from hpo.importance._forest_evaluator import sort_by_importance
 
 if TYPE_CHECKING:
     from hpo.study import Study
