@@ -1,14 +1,35 @@
-"""Plots of a study, drawn with plotly (imported on first use)."""
+"""Plots of a study, drawn with plotly (imported on first use).
+
+Each plot reads the study once into plain arrays (``hpo.visualization._data``) and a thin
+renderer turns those into a ``plotly.graph_objects.Figure``. A plot with nothing to show warns
+with :class:`hpo.exceptions.HpoWarning` and returns an empty figure.
+"""
 
 from hpo.visualization._history import plot_optimization_history
 from hpo.visualization._intermediate import plot_intermediate_values
 from hpo.visualization._slice import plot_slice
 
-__all__ = ["is_available", "plot_intermediate_values", "plot_optimization_history", "plot_slice"]
+# --- Plots of the multi-objective and terminator family are exported here. -------------
+# (plot_pareto_front, plot_hypervolume_history, plot_timeline, plot_terminator_improvement)
+# --- end of that family. ------------------------------------------------------------------
+
+__all__ = [
+    "is_available",
+    "plot_intermediate_values",
+    "plot_optimization_history",
+    "plot_slice",
+]
 
 
 def is_available() -> bool:
-    """Return whether plotly can be imported."""
+    """Return whether plotly can be imported.
+
+    Examples
+    --------
+    >>> from hpo.visualization import is_available
+    >>> is_available()
+    True
+    """
     try:
         import plotly  # noqa: F401
     except ImportError:

@@ -1,34 +1,51 @@
-"""Shared pieces of the plotting functions."""
+"""Shared pieces of the plotly renderers: empty figures and parameter axes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpo.trial import FrozenTrial, TrialState
+import numpy as np
+
+from hpo._study_direction import StudyDirection
+from hpo.visualization._data._trials import ParamColumn, Target
 
 if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
     from hpo.study import Study
 
 
-def completed_trials(study: Study) -> list[FrozenTrial]:
-    """Return the study's COMPLETE trials."""
-    return study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+def as_studies(study: Study | Sequence[Study]) -> list[Study]:
+    """Accept one study or a sequence of studies."""
+    if isinstance(study, Sequence):
+        return list(study)
+    return [study]
 
 
-def objective_value(trial: FrozenTrial, target: Any, target_name: str, n_objectives: int) -> float:
-    """Return what a plot shows for ``trial``: ``target(trial)`` or its single value.
+def figure(title: str, **layout: Any) -> go.Figure:
+    """A new figure with a title (and whatever other layout is given)."""
+    import plotly.graph_objects as go
 
-    Raises
-    ------
-    ValueError
-        If the study has several objectives and no ``target`` was given.
-    """
-    if target is not None:
-        return float(target(trial))
-    if n_objectives > 1:
-        raise ValueError(
-            f"The study has {n_objectives} objectives: pass target=lambda t: t.values[i] "
-            f"to plot one of them (and target_name={target_name!r} to label it)."
-        )
-    assert trial.value is not None
-    return trial.value
+    return go.Figure(layout={"title": {"text": title}, **layout})
+
+
+def shown_values(column: ParamColumn, values: np.ndarray) -> np.ndarray:
+    """Values as the axis shows them: choice labels for a categorical parameter."""
+    if column.is_categorical:
+        return np.asarray(column.labels, dtype=object)[values.astype(np.int64)]
+    return values
+
+
+def axis_layout(column: ParamColumn) -> dict[str, Any]:
+    """Axis settings of a parameter: log, category (in choice order) or linear."""
+    if column.is_categorical:
+        return {"type": "category", "categoryorder": "array", "categoryarray": column.labels}
+    if column.is_log:
+        return {"type": "log"}
+    return {}
+
+
+def reverse_scale(study: Study, target: Target | None) -> bool:
+    """Whether a colour scale is reversed so that the best values get the dark end."""
+    return target is None and study.directions[0] == StudyDirection.MINIMIZE

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hpo.trial import TrialState
+from hpo.visualization._common import figure
+from hpo.visualization._data._intermediate import learning_curves
+from hpo.visualization._data._trials import warn_empty
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -15,6 +17,8 @@ if TYPE_CHECKING:
 def plot_intermediate_values(study: Study) -> go.Figure:
     """Plot the values each trial reported with ``trial.report``, one line per trial.
 
+    Complete, pruned and running trials are drawn; failed ones are not.
+
     Parameters
     ----------
     study:
@@ -23,25 +27,41 @@ def plot_intermediate_values(study: Study) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        The figure; empty when no trial reported anything.
+        The figure; empty (with a warning) when no trial reported anything.
+
+    Examples
+    --------
+    >>> import hpo
+    >>> def objective(trial):
+    ...     trial.report(1.0, step=0)
+    ...     return 0.5
+    >>> study = hpo.create_study()
+    >>> study.optimize(objective, n_trials=2)
+    >>> len(plot_intermediate_values(study).data)
+    2
     """
     import plotly.graph_objects as go
 
-    figure = go.Figure()
-    states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
-    for trial in study.get_trials(deepcopy=False, states=states):
-        if not trial.intermediate_values:
-            continue
-        steps = sorted(trial.intermediate_values)
-        figure.add_trace(
-            go.Scatter(
-                x=steps,
-                y=[trial.intermediate_values[s] for s in steps],
-                mode="lines+markers",
-                name=f"Trial {trial.number} ({trial.state.name.lower()})",
-            )
-        )
-    figure.update_layout(
-        title="Intermediate Values", xaxis_title="Step", yaxis_title="Intermediate Value"
+    curves = learning_curves(study)
+    result = figure(
+        "Intermediate Values Plot",
+        xaxis={"title": {"text": "Step"}},
+        yaxis={"title": {"text": "Intermediate Value"}},
+        showlegend=False,
     )
-    return figure
+    if not curves:
+        warn_empty("plot_intermediate_values: no trial reported a value; the figure is empty.")
+        return result
+    result.add_traces(
+        [
+            go.Scatter(
+                x=curve.steps,
+                y=curve.values,
+                mode="lines+markers",
+                marker={"maxdisplayed": 10},
+                name=f"Trial{curve.number}",
+            )
+            for curve in curves
+        ]
+    )
+    return result

@@ -1,13 +1,12 @@
-"""The slice plot: objective value against each parameter."""
+"""The slice plot: the target value against each parameter."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hpo.distributions import FloatDistribution, IntDistribution
-from hpo.trial import FrozenTrial
-from hpo.visualization._common import completed_trials, objective_value
+from hpo.visualization._common import axis_layout, figure, shown_values
+from hpo.visualization._data._slice import slice_panels
+from hpo.visualization._data._trials import Target, choose_params, read_table
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -19,10 +18,13 @@ def plot_slice(
     study: Study,
     params: list[str] | None = None,
     *,
-    target: Callable[[FrozenTrial], float] | None = None,
+    target: Target | None = None,
     target_name: str = "Objective Value",
 ) -> go.Figure:
-    """Plot the objective value against each parameter, one panel per parameter.
+    """Plot the target value against each parameter, one panel per parameter.
+
+    Each panel shows the completed trials that have the parameter, coloured by trial number.
+    Log-scale parameters get a log axis, categorical ones a category axis.
 
     Parameters
     ----------
@@ -30,47 +32,62 @@ def plot_slice(
         The study.
     params:
         The parameters to show; all by default.
-    target, target_name:
-        As in :func:`plot_optimization_history`.
+    target:
+        What to plot for each trial; the objective value by default (required for
+        multi-objective studies).
+    target_name:
+        The y-axis label.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        The figure.
+        The figure; empty (with a warning) without completed trials or for an unknown
+        parameter.
 
     Raises
     ------
     ValueError
-        For a parameter name no trial has, or a multi-objective study without ``target``.
+        For a multi-objective study without ``target``.
+
+    Examples
+    --------
+    >>> import hpo
+    >>> study = hpo.create_study()
+    >>> study.optimize(lambda t: t.suggest_float("x", 1e-3, 1, log=True), n_trials=5)
+    >>> plot_slice(study).layout.xaxis.type
+    'log'
     """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    trials = completed_trials(study)
-    known = sorted({name for t in trials for name in t.params})
-    names = known if params is None else list(params)
-    missing = [n for n in names if n not in known]
-    if missing:
-        raise ValueError(f"No completed trial has the parameter(s) {missing}; known: {known}.")
-    n_objectives = len(study.directions)
-    figure = make_subplots(rows=1, cols=max(1, len(names)), shared_yaxes=True)
-    for column, name in enumerate(names, start=1):
-        with_param = [t for t in trials if name in t.params]
-        figure.add_trace(
+    table = read_table(study, target, target_name)
+    names = choose_params(table, params, "plot_slice")
+    if not names:
+        return figure("Slice Plot")
+    panels = slice_panels(table, names)
+    result = make_subplots(rows=1, cols=len(panels), shared_yaxes=True)
+    for index, panel in enumerate(panels, start=1):
+        result.add_trace(
             go.Scatter(
-                x=[t.params[name] for t in with_param],
-                y=[objective_value(t, target, target_name, n_objectives) for t in with_param],
+                x=shown_values(panel.column, panel.x),
+                y=panel.y,
                 mode="markers",
-                marker={"color": [t.number for t in with_param], "colorscale": "Blues"},
-                name=name,
+                marker={
+                    "color": panel.numbers,
+                    "colorscale": "Blues",
+                    "line": {"width": 0.5, "color": "Grey"},
+                    "colorbar": {"title": {"text": "Trial"}},
+                    "showscale": index == 1,
+                },
+                name=panel.column.name,
                 showlegend=False,
             ),
             row=1,
-            col=column,
+            col=index,
         )
-        dist = with_param[0].distributions[name] if with_param else None
-        is_log = isinstance(dist, (FloatDistribution, IntDistribution)) and dist.log
-        figure.update_xaxes(title_text=name, type="log" if is_log else None, row=1, col=column)
-    figure.update_yaxes(title_text=target_name, row=1, col=1)
-    figure.update_layout(title="Slice Plot")
-    return figure
+        result.update_xaxes(
+            title_text=panel.column.name, row=1, col=index, **axis_layout(panel.column)
+        )
+    result.update_yaxes(title_text=target_name, row=1, col=1)
+    result.update_layout(title={"text": "Slice Plot"})
+    return result

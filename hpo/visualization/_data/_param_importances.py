@@ -1,0 +1,68 @@
+"""Data of the parameter importances plot: one importance per parameter and objective."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hpo.importance import get_param_importances
+from hpo.visualization._data._trials import Target
+
+if TYPE_CHECKING:
+    from hpo.importance import BaseImportanceEvaluator
+    from hpo.study import Study
+    from hpo.trial import FrozenTrial
+
+
+@dataclass(frozen=True, eq=False)
+class ImportanceBars:
+    """``importances[k, j]``: importance of ``params[j]`` for objective ``names[k]``.
+
+    Parameters are ordered by their importance for the first objective, least important first
+    (the order of horizontal bars from the bottom up).
+    """
+
+    names: list[str]
+    params: list[str]
+    importances: np.ndarray
+
+
+def _objective(index: int) -> Target:
+    def value(trial: FrozenTrial) -> float:
+        values = trial.values
+        assert values is not None
+        return values[index]
+
+    return value
+
+
+def importance_bars(
+    study: Study,
+    evaluator: BaseImportanceEvaluator | None,
+    params: Sequence[str] | None,
+    target: Target | None,
+    target_name: str,
+) -> ImportanceBars:
+    """Evaluate the importances of the study (one row per objective when ``target`` is None)."""
+    n_objectives = len(study.directions)
+    if target is not None or n_objectives == 1:
+        targets: list[Target | None] = [target]
+        names = [target_name]
+    else:
+        targets = [_objective(k) for k in range(n_objectives)]
+        names = [f"{target_name} {k}" for k in range(n_objectives)]
+    results = [
+        get_param_importances(
+            study,
+            evaluator=evaluator,
+            params=None if params is None else list(params),
+            target=objective,
+        )
+        for objective in targets
+    ]
+    order = sorted(results[0], key=lambda name: results[0][name])
+    importances = np.array([[result.get(name, 0.0) for name in order] for result in results])
+    return ImportanceBars(names, order, importances.reshape(len(results), len(order)))
