@@ -50,6 +50,16 @@ def _figure(data: ParetoFrontData) -> go.Figure:
 
     n_targets = data.n_targets
     figure = go.Figure()
+    if len(data.infeasible_numbers):
+        figure.add_trace(
+            _trace(
+                data.infeasible_numbers,
+                data.infeasible_values,
+                "Infeasible Trial",
+                n_targets,
+                {"color": _INFEASIBLE_COLOR},
+            )
+        )
     if len(data.dominated_numbers):
         figure.add_trace(
             _trace(
@@ -77,16 +87,6 @@ def _figure(data: ParetoFrontData) -> go.Figure:
             },
         )
     )
-    if len(data.infeasible_numbers):
-        figure.add_trace(
-            _trace(
-                data.infeasible_numbers,
-                data.infeasible_values,
-                "Infeasible Trial",
-                n_targets,
-                {"color": _INFEASIBLE_COLOR},
-            )
-        )
     names = data.target_names
     if n_targets == 2:
         figure.update_layout(xaxis_title=names[0], yaxis_title=names[1])

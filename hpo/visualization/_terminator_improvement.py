@@ -28,7 +28,7 @@ def plot_terminator_improvement(
 
     The estimate after the ``i``-th COMPLETE trial uses the first ``i`` of them, as a
     :class:`~hpo.terminator.Terminator` with the same evaluators would. Estimates from
-    fewer than ``min_n_trials`` trials are drawn lighter (a terminator ignores them). With
+    the first ``min_n_trials`` trials are drawn lighter. With
     the default :class:`~hpo.terminator.RegretBoundEvaluator` a Gaussian process is fitted
     per trial, so this takes a while on long studies. Warns with
     :class:`~hpo.exceptions.HpoWarning` and returns an empty plot when there is no COMPLETE
@@ -80,7 +80,7 @@ def plot_terminator_improvement(
     )
     numbers = data.trial_numbers.tolist()
     improvements = data.improvements.tolist()
-    # The lighter warm-up part also holds the first counted point so the line is continuous.
+    # The lighter warm-up part also holds the next point so the line is continuous.
     warmup_end = min(len(numbers), data.n_warmup + 1)
     figure = go.Figure()
     if data.n_warmup:

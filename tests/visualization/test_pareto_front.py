@@ -82,6 +82,8 @@ def test_constraints_func_puts_infeasible_trials_in_their_own_trace() -> None:
 
     figure = plot_pareto_front(study, constraints_func=constraints)
     traces = _by_name(figure)
+    assert [trace.name for trace in figure.data] == ["Infeasible Trial", "Trial", "Best Trial"]
+    assert traces["Infeasible Trial"].marker.color == "#cccccc"
     assert list(traces["Infeasible Trial"].x) == [0.0]
     # The infeasible point dominates everything but does not count for the front.
     assert list(traces["Best Trial"].x) == [1.0, 2.0]

@@ -25,9 +25,9 @@ def test_stagnation_estimates_and_warmup_split() -> None:
     )
     warmup, counted = figure.data
     # Best value reached at position 1: stagnation room is 5 - (trials since the best).
-    assert list(warmup.x) == [0, 1, 2] and list(warmup.y) == [5.0, 5.0, 4.0]
+    assert list(warmup.x) == [0, 1, 2, 3] and list(warmup.y) == [5.0, 5.0, 4.0, 3.0]
     assert warmup.opacity == WARMUP_OPACITY and warmup.showlegend is False
-    assert list(counted.x) == [2, 3] and list(counted.y) == [4.0, 3.0]
+    assert list(counted.x) == [3] and list(counted.y) == [3.0]
 
 
 def test_plot_error_adds_the_error_line() -> None:
@@ -39,15 +39,16 @@ def test_plot_error_adds_the_error_line() -> None:
         error_evaluator=StaticErrorEvaluator(0.5),
         min_n_trials=1,
     )
-    assert [trace.name for trace in figure.data] == ["Terminator Improvement", "Error"]
-    assert list(figure.data[1].y) == [0.5, 0.5]
+    names = [trace.name for trace in figure.data]
+    assert names == ["Terminator Improvement", "Terminator Improvement", "Error"]
+    assert list(figure.data[-1].x) == [0, 1] and list(figure.data[-1].y) == [0.5, 0.5]
 
 
 def test_data_without_errors_and_default_evaluator() -> None:
     study = _study([float(i % 5) for i in range(6)])
     data = terminator_improvement_data(study, min_n_trials=4)
     assert data.errors is None
-    assert data.n_warmup == 3
+    assert data.n_warmup == 4
     assert data.trial_numbers.tolist() == list(range(6))
     assert (data.improvements >= 0).all()
 

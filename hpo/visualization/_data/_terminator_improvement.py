@@ -28,8 +28,8 @@ class TerminatorImprovementData:
     errors:
         The error estimates, or ``None`` when they were not asked for.
     n_warmup:
-        How many leading estimates come from fewer than ``min_n_trials`` trials (they
-        would not stop a study and are drawn lighter).
+        How many leading estimates belong to the first ``min_n_trials`` trials (drawn
+        lighter: a terminator does not act on them).
     """
 
     trial_numbers: np.ndarray
@@ -74,7 +74,7 @@ def terminator_improvement_data(
     ...     study.add_trial(hpo.create_trial(value=value))
     >>> data = terminator_improvement_data(study, False, BestValueStagnationEvaluator(5), None, 2)
     >>> data.improvements.tolist(), data.n_warmup
-    ([5.0, 5.0, 4.0], 1)
+    ([5.0, 5.0, 4.0], 2)
     """
     history = improvement_history(
         study,
@@ -94,5 +94,5 @@ def terminator_improvement_data(
         trial_numbers=np.array(history.trial_numbers, dtype=int),
         improvements=np.array(history.improvements, dtype=float),
         errors=None if history.errors is None else np.array(history.errors, dtype=float),
-        n_warmup=min(n_estimates, history.min_n_trials - 1),
+        n_warmup=min(n_estimates, history.min_n_trials),
     )
