@@ -5,8 +5,10 @@ renderer turns those into a ``plotly.graph_objects.Figure``. A plot with nothing
 with :class:`hpo.exceptions.HpoWarning` and returns an empty figure.
 """
 
+from hpo.visualization._contour import plot_contour
 from hpo.visualization._history import plot_optimization_history
 from hpo.visualization._intermediate import plot_intermediate_values
+from hpo.visualization._parallel_coordinate import plot_parallel_coordinate
 from hpo.visualization._slice import plot_slice
 
 # --- Plots of the multi-objective and terminator family are exported here. -------------
@@ -15,8 +17,10 @@ from hpo.visualization._slice import plot_slice
 
 __all__ = [
     "is_available",
+    "plot_contour",
     "plot_intermediate_values",
     "plot_optimization_history",
+    "plot_parallel_coordinate",
     "plot_slice",
 ]
 
