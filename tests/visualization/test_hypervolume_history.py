@@ -77,3 +77,15 @@ def test_empty_study_warns() -> None:
     with pytest.warns(HpoWarning, match="no COMPLETE trial"):
         figure = plot_hypervolume_history(study, [1.0, 1.0])
     assert len(figure.data[0].x) == 0
+
+
+def test_long_history_matches_a_full_recomputation() -> None:
+    # Several blocks of trials, most of them dominated by the front of the earlier ones.
+    rng = np.random.default_rng(2)
+    x = rng.uniform(size=700)
+    values = np.c_[x, 1.0 - np.sqrt(x) + rng.uniform(0.0, 0.3, size=700)]
+    study = _study(values)
+    data = hypervolume_history_data(study, [2.0, 2.0])
+    for i in (0, 255, 256, 300, 511, 699):
+        expected = compute_hypervolume(values[: i + 1], np.array([2.0, 2.0]))
+        assert data.hypervolumes[i] == pytest.approx(expected)

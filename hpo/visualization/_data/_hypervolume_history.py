@@ -18,6 +18,9 @@ from hpo.trial import TrialState
 if TYPE_CHECKING:
     from hpo.study import Study
 
+# Trials checked against the front at once before the in-order walk.
+_BLOCK = 256
+
 
 @dataclass(frozen=True, eq=False)
 class HypervolumeHistoryData:
@@ -109,16 +112,29 @@ def hypervolume_history_data(
         dtype=bool,
     )
     useful = feasible & np.all(losses < reference, axis=1)
-    hypervolumes = np.zeros(len(trials))
+    changed_at: list[int] = []
+    changed_to: list[float] = []
     front = np.empty((0, n_objectives))
-    current = 0.0
-    for index in range(len(trials)):
-        if useful[index]:
+    for block_start in range(0, len(trials), _BLOCK):
+        block = np.arange(block_start, min(block_start + _BLOCK, len(trials)))
+        block = block[useful[block]]
+        # Most trials are dominated by the front already: drop them for the whole block at
+        # once, then walk the few left in order (the front changes as they are added).
+        if len(front) and len(block):
+            covered = np.all(front[:, None, :] <= losses[None, block, :], axis=2).any(axis=0)
+            block = block[~covered]
+        for index in block.tolist():
             point = losses[index]
-            if not np.any(np.all(front <= point, axis=1)):
-                front = np.vstack([front[~np.all(point <= front, axis=1)], point])
-                current = compute_hypervolume(front, reference, assume_pareto=True)
-        hypervolumes[index] = current
+            if len(front) and np.all(front <= point, axis=1).any():
+                continue
+            front = np.vstack([front[~np.all(point <= front, axis=1)], point])
+            changed_at.append(index)
+            changed_to.append(compute_hypervolume(front, reference, assume_pareto=True))
+    hypervolumes = np.zeros(len(trials))
+    if changed_at:
+        # Each trial shows the value of the last front change at or before it.
+        steps = np.searchsorted(changed_at, np.arange(len(trials)), side="right") - 1
+        hypervolumes = np.where(steps >= 0, np.asarray(changed_to)[np.maximum(steps, 0)], 0.0)
     return HypervolumeHistoryData(
         trial_numbers=np.array([t.number for t in trials], dtype=int),
         hypervolumes=hypervolumes,
