@@ -6,9 +6,12 @@ with :class:`hpo.exceptions.HpoWarning` and returns an empty figure.
 """
 
 from hpo.visualization._contour import plot_contour
+from hpo.visualization._edf import plot_edf
 from hpo.visualization._history import plot_optimization_history
 from hpo.visualization._intermediate import plot_intermediate_values
 from hpo.visualization._parallel_coordinate import plot_parallel_coordinate
+from hpo.visualization._param_importances import plot_param_importances
+from hpo.visualization._rank import plot_rank
 from hpo.visualization._slice import plot_slice
 
 # --- Plots of the multi-objective and terminator family are exported here. -------------
@@ -18,9 +21,12 @@ from hpo.visualization._slice import plot_slice
 __all__ = [
     "is_available",
     "plot_contour",
+    "plot_edf",
     "plot_intermediate_values",
     "plot_optimization_history",
     "plot_parallel_coordinate",
+    "plot_param_importances",
+    "plot_rank",
     "plot_slice",
 ]
 

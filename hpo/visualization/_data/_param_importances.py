@@ -46,14 +46,18 @@ def importance_bars(
     target: Target | None,
     target_name: str,
 ) -> ImportanceBars:
-    """Evaluate the importances of the study (one row per objective when ``target`` is None)."""
+    """Evaluate the importances of the study (one row per objective when ``target`` is None).
+
+    Rows are named after the study's metric names when it has them and ``target`` is None.
+    """
     n_objectives = len(study.directions)
+    metric_names = study.metric_names if target is None else None
     if target is not None or n_objectives == 1:
         targets: list[Target | None] = [target]
-        names = [target_name]
+        names = [target_name] if metric_names is None else list(metric_names)
     else:
         targets = [_objective(k) for k in range(n_objectives)]
-        names = [f"{target_name} {k}" for k in range(n_objectives)]
+        names = metric_names or [f"{target_name} {k}" for k in range(n_objectives)]
     results = [
         get_param_importances(
             study,
