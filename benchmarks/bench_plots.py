@@ -101,8 +101,13 @@ PLOTS: dict[str, Callable[[Any, Any], Any]] = {
 def _child(name: str, url: str, plot: str, pipe: Any) -> None:
     import warnings
 
-    import plotly.graph_objects
-    import plotly.subplots  # noqa: F401 - both libraries import plotly lazily; not timed
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    # plotly loads each trace type's validators on first use: warm them up for both libraries.
+    make_subplots(rows=2, cols=2).add_traces(
+        [go.Scatter(x=[1]), go.Contour(z=[[1]]), go.Parcoords(), go.Bar(x=[1])]
+    )
 
     lib = load_libraries([name])[name]
     warnings.simplefilter("ignore")  # Optuna's experimental-feature warnings

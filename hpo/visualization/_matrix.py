@@ -55,11 +55,15 @@ def label_axes(
             for col, x_name in enumerate(params, start=1)
         ]
     n = max(row for _, _, row, _ in layout)
+    # One layout update: plotly's per-axis update_xaxes scans every axis of the figure.
+    axes: dict[str, dict[str, Any]] = {}
     for x_name, y_name, row, col in layout:
-        x_title: dict[str, Any] = {"title_text": x_name} if row == n else {}
-        y_title: dict[str, Any] = {"title_text": y_name} if col == 1 else {}
-        result.update_xaxes(row=row, col=col, **axis_layout(columns[x_name]), **x_title)
-        if x_name != y_name:
-            result.update_yaxes(row=row, col=col, **axis_layout(columns[y_name]), **y_title)
-        elif col == 1:
-            result.update_yaxes(row=row, col=col, **y_title)
+        suffix = "" if row == col == 1 else str((row - 1) * n + col)
+        x_axis = dict(axis_layout(columns[x_name]))
+        if row == n:
+            x_axis["title"] = {"text": x_name}
+        y_axis = dict(axis_layout(columns[y_name])) if x_name != y_name else {}
+        if col == 1:
+            y_axis["title"] = {"text": y_name}
+        axes["xaxis" + suffix], axes["yaxis" + suffix] = x_axis, y_axis
+    result.update_layout(axes)

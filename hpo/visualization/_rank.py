@@ -105,13 +105,8 @@ def plot_rank(
                     "line": {"width": 0.5, "color": "Grey"},
                     **marker_scale,
                 },
-                text=[
-                    f"Trial {number}: {value:.6g}"
-                    for number, value in zip(
-                        panel.numbers.tolist(), panel.values.tolist(), strict=True
-                    )
-                ],
-                hoverinfo="text",
+                customdata=np.column_stack([panel.numbers, panel.values]),
+                hovertemplate="Trial %{customdata[0]}: %{customdata[1]:.6g}<extra></extra>",
                 showlegend=False,
             )
         )
