@@ -59,7 +59,9 @@ def plot_edf(
     studies = as_studies(study)
     for each in studies:
         check_target(each, target, target_name)
-    named_values = [(each.study_name, read_table(each, target).values) for each in studies]
+    named_values = [
+        (each.study_name, read_table(each, target, with_params=False).values) for each in studies
+    ]
     lines = edf_lines(named_values)
     result = figure(
         "Empirical Distribution Function Plot",

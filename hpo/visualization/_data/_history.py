@@ -53,7 +53,7 @@ def history_lines(
         check_target(study, target, target_name)
     lines = []
     for study in studies:
-        table = read_table(study, target, target_name)
+        table = read_table(study, target, target_name, with_params=False)
         order = np.argsort(table.numbers, kind="stable")
         numbers, values = table.numbers[order], table.values[order]
         best = None

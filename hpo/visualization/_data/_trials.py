@@ -91,11 +91,16 @@ def _column(name: str, n_rows: int, rows: list[int], raw: list[Any], dist: Any) 
 
 
 def table_from_trials(
-    trials: Sequence[FrozenTrial], target: Target | None = None, *, with_values: bool = True
+    trials: Sequence[FrozenTrial],
+    target: Target | None = None,
+    *,
+    with_values: bool = True,
+    with_params: bool = True,
 ) -> TrialTable:
     """Build a :class:`TrialTable` from trials in one pass.
 
-    Rows whose target value is not finite are dropped when ``with_values`` is true.
+    Rows whose target value is not finite are dropped when ``with_values`` is true; without
+    ``with_params`` the table has no parameter columns (for plots of values only).
     """
     n_rows = len(trials)
     numbers = np.fromiter((t.number for t in trials), dtype=np.int64, count=n_rows)
@@ -108,7 +113,7 @@ def table_from_trials(
     else:
         values = np.fromiter((target(t) for t in trials), dtype=float, count=n_rows)
     collected: dict[str, tuple[list[int], list[Any], Any]] = {}
-    for row, trial in enumerate(trials):
+    for row, trial in enumerate(trials if with_params else ()):
         for name, value in trial.params.items():
             entry = collected.get(name)
             if entry is None:
@@ -138,6 +143,8 @@ def read_table(
     target: Target | None = None,
     target_name: str = "Objective Value",
     states: tuple[TrialState, ...] = (TrialState.COMPLETE,),
+    *,
+    with_params: bool = True,
 ) -> TrialTable:
     """Read the study's trials in ``states`` once into a :class:`TrialTable`.
 
@@ -147,7 +154,8 @@ def read_table(
         For a multi-objective study without ``target``.
     """
     check_target(study, target, target_name)
-    return table_from_trials(study.get_trials(deepcopy=False, states=states), target)
+    trials = study.get_trials(deepcopy=False, states=states)
+    return table_from_trials(trials, target, with_params=with_params)
 
 
 def choose_params(
