@@ -134,3 +134,15 @@ def test_ranks_and_rank_panels() -> None:
     np.testing.assert_allclose(panel.color, [2 / 3, 1.0])  # ranks among all four trials
     single = rank_panels(table, ["k"])[("k", None)]
     assert single.y_axis is None and single.y.tolist() == [0.5, 0.2, 0.9, 0.1]
+
+
+def test_table_without_params_and_importance_bars() -> None:
+    from hpo.importance import PedAnovaImportanceEvaluator
+    from hpo.visualization._data._param_importances import importance_bars
+
+    study = mixed_study()
+    assert read_table(study, with_params=False).params == {}
+    bars = importance_bars(study, PedAnovaImportanceEvaluator(), ["x", "k"], None, "v")
+    assert bars.names == ["v"] and sorted(bars.params) == ["k", "x"]
+    assert bars.importances.shape == (1, 2)
+    assert list(bars.importances[0]) == sorted(bars.importances[0])  # least important first
