@@ -8,26 +8,30 @@ with :class:`hpo.exceptions.HpoWarning` and returns an empty figure.
 from hpo.visualization._contour import plot_contour
 from hpo.visualization._edf import plot_edf
 from hpo.visualization._history import plot_optimization_history
+from hpo.visualization._hypervolume_history import plot_hypervolume_history
 from hpo.visualization._intermediate import plot_intermediate_values
 from hpo.visualization._parallel_coordinate import plot_parallel_coordinate
 from hpo.visualization._param_importances import plot_param_importances
+from hpo.visualization._pareto_front import plot_pareto_front
 from hpo.visualization._rank import plot_rank
 from hpo.visualization._slice import plot_slice
-
-# --- Plots of the multi-objective and terminator family are exported here. -------------
-# (plot_pareto_front, plot_hypervolume_history, plot_timeline, plot_terminator_improvement)
-# --- end of that family. ------------------------------------------------------------------
+from hpo.visualization._terminator_improvement import plot_terminator_improvement
+from hpo.visualization._timeline import plot_timeline
 
 __all__ = [
     "is_available",
     "plot_contour",
     "plot_edf",
+    "plot_hypervolume_history",
     "plot_intermediate_values",
     "plot_optimization_history",
     "plot_parallel_coordinate",
     "plot_param_importances",
+    "plot_pareto_front",
     "plot_rank",
     "plot_slice",
+    "plot_terminator_improvement",
+    "plot_timeline",
 ]
 
 
