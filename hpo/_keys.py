@@ -19,3 +19,7 @@ CONSTRAINTS_KEY = "constraints"
 
 #: Study system attribute: the objectives' names, set by ``Study.set_metric_names``.
 METRIC_NAMES_KEY = "study:metric_names"
+
+#: Trial system attribute: the cross-validation scores of a trial (a JSON list of floats), kept
+#: by ``hpo.terminator.report_cross_validation_scores``.
+CV_SCORES_KEY = "terminator:cv_scores"

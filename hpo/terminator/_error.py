@@ -14,14 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from hpo._keys import CV_SCORES_KEY
 from hpo._study_direction import StudyDirection
 from hpo.pruners._rules import check_real
 from hpo.terminator._improvement import as_minimized, complete_values
 from hpo.trial import FrozenTrial
-
-#: Trial system attribute holding the cross-validation scores (a JSON list of floats). The key
-#: is the one Optuna uses, so studies stay readable by either library.
-CV_SCORES_KEY = "terminator:cv_scores"
 
 
 class BaseErrorEvaluator(abc.ABC):
