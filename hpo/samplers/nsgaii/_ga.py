@@ -23,6 +23,7 @@ from hpo.samplers.nsgaii._child_generation import NSGAIIChildGeneration
 from hpo.samplers.nsgaii._crossovers import BaseCrossover, UniformCrossover, _check_probability
 from hpo.samplers.nsgaii._mutations import BaseMutation
 from hpo.search_space._cursor import FinishedTrialCursor
+from hpo.search_space._intersection import _intersect
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -166,20 +167,11 @@ class _GeneticSampler(BaseSampler):
             generation = trial.system_attrs.get(key)
             if generation is not None:
                 state.complete_by_generation.setdefault(int(generation), []).append(trial.number)
-            space = trial.distributions
-            if state.space is None:
-                state.space = dict(space)
+            kept = _intersect(state.space, trial.distributions)
+            # The intersection only shrinks: an equal size means an unchanged space.
+            if state.space is None or len(kept) != len(state.space):
+                state.space = kept
                 space_changed = True
-            else:
-                kept = {
-                    name: dist
-                    for name, dist in state.space.items()
-                    if (other := space.get(name)) is dist or (other is not None and other == dist)
-                }
-                # The intersection only shrinks: an equal size means an unchanged space.
-                if len(kept) != len(state.space):
-                    state.space = kept
-                    space_changed = True
         if space_changed and state.space is not None:
             state.relative_space = {
                 name: dist for name, dist in sorted(state.space.items()) if not dist.single()
