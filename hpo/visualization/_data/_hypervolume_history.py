@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hpo._best_trial import is_feasible
 from hpo._hypervolume import compute_hypervolume
-from hpo._keys import CONSTRAINTS_KEY
 from hpo._study_direction import StudyDirection
 from hpo.exceptions import HpoWarning
 from hpo.trial import TrialState
@@ -107,10 +107,7 @@ def hypervolume_history_data(
     reference = reference * signs
     n_objectives = len(signs)
     losses = np.array([t.values for t in trials], dtype=float).reshape(-1, n_objectives) * signs
-    feasible = np.array(
-        [all(c <= 0.0 for c in t.system_attrs.get(CONSTRAINTS_KEY) or ()) for t in trials],
-        dtype=bool,
-    )
+    feasible = np.array([is_feasible(t) for t in trials], dtype=bool)
     useful = feasible & np.all(losses < reference, axis=1)
     changed_at: list[int] = []
     changed_to: list[float] = []

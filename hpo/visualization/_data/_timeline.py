@@ -7,7 +7,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hpo._keys import CONSTRAINTS_KEY
+from hpo._best_trial import is_feasible
 from hpo.exceptions import HpoWarning
 from hpo.trial import TrialState
 
@@ -100,10 +100,8 @@ def timeline_data(study: Study, n_recent_trials: int | None = None) -> TimelineD
         starts.append(start)
         ends.append(end if end is not None else _now_like(start))
         category = trial.state.name
-        if trial.state == TrialState.COMPLETE:
-            constraints = trial.system_attrs.get(CONSTRAINTS_KEY)
-            if constraints is not None and any(c > 0.0 for c in constraints):
-                category = INFEASIBLE
+        if trial.state == TrialState.COMPLETE and not is_feasible(trial):
+            category = INFEASIBLE
         categories.append(category)
     return TimelineData(
         numbers=tuple(t.number for t in trials),
