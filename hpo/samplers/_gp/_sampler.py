@@ -294,11 +294,13 @@ class GPSampler(BaseSampler):
         """Propose values for ``search_space`` by maximizing the acquisition function."""
         if not search_space:
             return {}
-        complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING))
+        complete = [t for t in trials if t.state == TrialState.COMPLETE]
         if len(complete) < max(self._n_startup_trials, 1):
             return {}
+        running = [t for t in trials if t.state == TrialState.RUNNING]
         with self._lock, _single_threaded_blas():
-            return self._propose(study, trial, search_space, complete)
+            return self._propose(study, trial, search_space, complete, running)
 
     def _propose(
         self,
@@ -306,6 +308,7 @@ class GPSampler(BaseSampler):
         trial: FrozenTrial,
         search_space: dict[str, BaseDistribution],
         complete: list[FrozenTrial],
+        running: list[FrozenTrial],
     ) -> dict[str, Any]:
         complete = [t for t in complete if all(name in t.params for name in search_space)]
         if not complete:
@@ -346,7 +349,7 @@ class GPSampler(BaseSampler):
 
         running = [
             t
-            for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+            for t in running
             if t.number != trial.number and all(name in t.params for name in search_space)
         ]
         X_running = normalize_params(running, search_space)
