@@ -18,6 +18,7 @@ from hpo._cli._storage import open_storage
 from hpo.study import load_study
 
 if TYPE_CHECKING:
+    from hpo.samplers import BaseSampler
     from hpo.study import Study
     from hpo.trial import FrozenTrial
 
@@ -26,8 +27,8 @@ _logger = logging.get_logger(__name__)
 TELL_STATES = ("complete", "pruned", "fail")
 
 
-def _load(args: argparse.Namespace) -> Study:
-    return load_study(study_name=args.study_name, storage=open_storage(args))
+def _load(args: argparse.Namespace, sampler: BaseSampler | None = None) -> Study:
+    return load_study(study_name=args.study_name, storage=open_storage(args), sampler=sampler)
 
 
 def _print_trials(
@@ -82,7 +83,7 @@ def ask(args: argparse.Namespace) -> int:
     check_format(args.format)
     space = parse_search_space(args.search_space)
     sampler = build_sampler(args.sampler, args.sampler_kwargs)
-    study = load_study(study_name=args.study_name, storage=open_storage(args), sampler=sampler)
+    study = _load(args, sampler)
     trial = study.ask(fixed_distributions=space)
     _logger.info("Asked trial %d with parameters %s.", trial.number, trial.params)
     row = ask_row(trial.number, trial.params)
