@@ -77,9 +77,14 @@ class BaseSampler(abc.ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
+    # Attributes holding per-study caches (dicts): a pickled sampler starts them empty.
+    _per_study_caches: tuple[str, ...] = ()
+
     # -- pickling: a study pickles its sampler; locks cannot be pickled, so they are rebuilt --
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
+        for key in self._per_study_caches:
+            state[key] = {}
         for key, value in state.items():
             if isinstance(value, _LOCK_TYPES):
                 state[key] = _LockPlaceholder(isinstance(value, _LOCK_TYPES[1]))

@@ -246,23 +246,14 @@ class BruteForceSampler(BaseSampler):
     >>> study = hpo.create_study(sampler=BruteForceSampler(seed=0))
     """
 
+    _per_study_caches = ("_trees",)
+
     def __init__(self, seed: int | None = None, avoid_premature_stop: bool = False) -> None:
         if not isinstance(avoid_premature_stop, bool):
             raise TypeError(f"avoid_premature_stop must be a bool, got {avoid_premature_stop!r}.")
         self._rng = np.random.default_rng(seed)
         self._avoid_premature_stop = avoid_premature_stop
         self._trees: dict[Hashable, _StudyTree] = {}
-        self._trees_lock = threading.Lock()
-
-    # -- pickling: the per-study trees and the lock are rebuilt ----------------------------
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_trees_lock"]
-        state["_trees"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
         self._trees_lock = threading.Lock()
 
     def __repr__(self) -> str:

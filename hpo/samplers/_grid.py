@@ -108,6 +108,8 @@ class GridSampler(BaseSampler):
     >>> study = hpo.create_study(sampler=sampler)
     """
 
+    _per_study_caches = ("_progress",)
+
     def __init__(self, search_space: Mapping[str, Sequence[GridValue]], seed: int | None = None):
         self._search_space = _check_search_space(search_space)
         self._param_names = list(self._search_space)
@@ -119,17 +121,6 @@ class GridSampler(BaseSampler):
 
     def __repr__(self) -> str:
         return f"GridSampler(search_space={self._search_space!r})"
-
-    # -- pickling: the per-study progress and the lock are rebuilt -------------------------
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_progress_lock"]
-        state["_progress"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._progress_lock = threading.Lock()
 
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()

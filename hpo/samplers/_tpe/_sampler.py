@@ -125,6 +125,8 @@ class TPESampler(BaseSampler):
     True
     """
 
+    _per_study_caches = ("_states",)
+
     def __init__(
         self,
         *,
@@ -227,17 +229,6 @@ class TPESampler(BaseSampler):
         self._constraints_func = constraints_func
         self._lock = threading.RLock()
         self._states: dict[Hashable, StudyState] = {}
-
-    # -- pickling: caches and the lock are rebuilt -----------------------------------------
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        state["_states"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.RLock()
 
     @staticmethod
     def hyperopt_parameters() -> dict[str, Any]:
