@@ -11,6 +11,7 @@ import numpy as np
 from hpo.importance._base import BaseImportanceEvaluator, sort_by_importance
 from hpo.importance._data import ImportanceData, one_hot, read_trials
 from hpo.importance._forest import Forest, fit_forest
+from hpo.pruners._rules import check_int
 
 if TYPE_CHECKING:
     from hpo.study import Study
@@ -19,14 +20,6 @@ if TYPE_CHECKING:
 # Rows drawn for each tree. Beyond a few thousand rows the importances barely move, while the
 # time to grow a tree keeps growing with its rows; the forest as a whole still sees every row.
 MAX_SAMPLES_PER_TREE = 1024
-
-
-def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value!r}.")
-    return int(value)
 
 
 def _check_seed(seed: object) -> int | None:
@@ -41,8 +34,8 @@ class _ForestImportanceEvaluator(BaseImportanceEvaluator):
     """An evaluator that fits a random forest to the trials and reads importances from it."""
 
     def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int | None = None) -> None:
-        self._n_trees = _check_positive_int("n_trees", n_trees)
-        self._max_depth = _check_positive_int("max_depth", max_depth)
+        self._n_trees = check_int("n_trees", n_trees, 1)
+        self._max_depth = check_int("max_depth", max_depth, 1)
         self._seed = _check_seed(seed)
 
     def _fit(self, data: ImportanceData) -> tuple[Forest, np.ndarray, np.ndarray]:
