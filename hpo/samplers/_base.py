@@ -7,6 +7,8 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from hpo.distributions import BaseDistribution
 from hpo.trial import FrozenTrial, TrialState
 
@@ -95,6 +97,20 @@ class BaseSampler(abc.ABC):
             if isinstance(value, _LockPlaceholder):
                 state[key] = threading.RLock() if value.reentrant else threading.Lock()
         self.__dict__.update(state)
+
+
+def _check_bool(name: str, value: object) -> bool:
+    """Return ``value`` as a bool; TypeError naming ``name`` if it is not one."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {value!r}.")
+    return bool(value)
+
+
+def _check_independent_sampler(value: object) -> BaseSampler | None:
+    """Return ``value`` if it is a sampler or None; TypeError otherwise."""
+    if value is not None and not isinstance(value, BaseSampler):
+        raise TypeError(f"independent_sampler must be a BaseSampler or None, got {value!r}.")
+    return value
 
 
 def _contains_value(distribution: BaseDistribution, value: Any) -> bool:

@@ -19,7 +19,12 @@ from hpo.distributions import (
     IntDistribution,
 )
 from hpo.exceptions import HpoWarning
-from hpo.samplers._base import BaseSampler, _WrappingSampler
+from hpo.samplers._base import (
+    BaseSampler,
+    _check_bool,
+    _check_independent_sampler,
+    _WrappingSampler,
+)
 from hpo.samplers._random import RandomSampler
 from hpo.trial import FrozenTrial, TrialState
 
@@ -28,12 +33,6 @@ if TYPE_CHECKING:
 
 _QMC_TYPES = ("sobol", "halton")
 _SAMPLE_ID_PREFIX = "qmc:sample_id:"
-
-
-def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
-    return bool(value)
 
 
 @functools.cache
@@ -217,10 +216,7 @@ class QMCSampler(_WrappingSampler):
             isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer))
         ):
             raise TypeError(f"seed must be an int or None, got {seed!r}.")
-        if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
-            raise TypeError(
-                f"independent_sampler must be a BaseSampler or None, got {independent_sampler!r}."
-            )
+        _check_independent_sampler(independent_sampler)
         if seed is None and scramble:
             if warn_asynchronous_seeding:
                 warnings.warn(

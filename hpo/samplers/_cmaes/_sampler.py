@@ -13,7 +13,7 @@ import numpy as np
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution, CategoricalDistribution
 from hpo.logging import get_logger
-from hpo.samplers._base import BaseSampler
+from hpo.samplers._base import BaseSampler, _check_bool, _check_independent_sampler
 from hpo.samplers._cmaes._es import CmaEs, default_popsize
 from hpo.samplers._cmaes._margin import Margin
 from hpo.samplers._cmaes._restart import RESTART_STRATEGIES, initial_book, next_run
@@ -33,12 +33,6 @@ _KEY_PREFIX = "cma:"
 _GENERATION_SUFFIX = ":generation"
 _POINT_SUFFIX = ":x"
 _DEFAULT_INC_POPSIZE = 2
-
-
-def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
-    return bool(value)
 
 
 def _check_int(name: str, value: object, minimum: int, allow_none: bool = False) -> int | None:
@@ -165,10 +159,7 @@ class CmaEsSampler(BaseSampler):
             if not (math.isfinite(sigma0) and sigma0 > 0):
                 raise ValueError(f"sigma0 must be a finite number > 0, got {sigma0!r}.")
         self._n_startup_trials: int = _check_int("n_startup_trials", n_startup_trials, 0) or 0
-        if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
-            raise TypeError(
-                f"independent_sampler must be a BaseSampler or None, got {independent_sampler!r}."
-            )
+        _check_independent_sampler(independent_sampler)
         self._warn_independent_sampling = _check_bool(
             "warn_independent_sampling", warn_independent_sampling
         )

@@ -15,7 +15,7 @@ from hpo._keys import CONSTRAINTS_KEY
 from hpo._study_direction import StudyDirection
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
-from hpo.samplers._base import BaseSampler
+from hpo.samplers._base import BaseSampler, _check_bool, _check_independent_sampler
 from hpo.samplers._constraints import store_constraints
 from hpo.samplers._gp._acquisition import Acquisition
 from hpo.samplers._gp._model import GPRegressor, fit_gp, standardize
@@ -32,12 +32,6 @@ if TYPE_CHECKING:
 _CHEBYSHEV_RHO = 0.05
 #: How many of the best observations seed the acquisition search.
 _N_BEST_POINTS = 5
-
-
-def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
-    return bool(value)
 
 
 def _finite(values: np.ndarray) -> np.ndarray:
@@ -166,10 +160,7 @@ class GPSampler(BaseSampler):
             isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer))
         ):
             raise TypeError(f"seed must be an int or None, got {seed!r}.")
-        if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
-            raise TypeError(
-                f"independent_sampler must be a BaseSampler or None, got {independent_sampler!r}."
-            )
+        _check_independent_sampler(independent_sampler)
         if isinstance(n_startup_trials, (bool, np.bool_)) or not isinstance(
             n_startup_trials, (int, np.integer)
         ):
