@@ -7,13 +7,13 @@ Shared by the regret-bound and EMMR evaluators; the model itself is
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 
 from hpo.distributions import BaseDistribution, CategoricalDistribution
 from hpo.samplers._gp._search_space import is_categorical, normalize_params
-from hpo.samplers._qmc import qmc_points
 from hpo.search_space import intersection_search_space
 from hpo.trial import FrozenTrial
 
@@ -119,7 +119,14 @@ def qmc_candidates(
     numpy.ndarray
         Shape ``(n, d)``; categorical columns hold choice indices.
     """
-    points = qmc_points("sobol", len(search_space), 0, n, True, int(rng.integers(2**31)))
+    from scipy.stats import qmc
+
+    d = len(search_space)
+    seed = int(rng.integers(2**31))
+    engine = qmc.Sobol(d, scramble=True, seed=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # balance properties need powers of two
+        points = np.asarray(engine.random(n), dtype=float)
     return _snap_categories(points, _n_choices(search_space))
 
 
