@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from hpo._cli import _storage_commands, _study_commands, _trial_commands
+from hpo._cli import _report_command, _storage_commands, _study_commands, _trial_commands
 from hpo._cli._errors import one_line
 from hpo._cli._logging_setup import configured_logging
 from hpo._cli._output import FORMATS
@@ -197,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     add = adder(subparsers)
     _add_study_commands(add)
     _add_trial_commands(add)
+    _report_command.add_arguments(
+        add("report", _report_command.report, "Write a study's HTML report (one offline page).")
+    )
 
     study = subparsers.add_parser("study", help="Study attributes: study set-user-attr.")
     study_commands = study.add_subparsers(dest="study_command", metavar="COMMAND")

@@ -8,6 +8,7 @@ Chromium binary the tests skip with a loud reason, except under ``CI``, where th
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -30,14 +31,7 @@ def chromium_binary() -> str:
     raise AssertionError("unreachable")
 
 
-def render_offline(url: str, budget_ms: int = 5000) -> str:
-    """Load ``url`` in headless Chromium with no network and return the DOM after scripts ran.
-
-    Raises
-    ------
-    AssertionError
-        If Chromium exits with an error.
-    """
+def _run_chromium(url: str, budget_ms: int, extra: list[str]) -> subprocess.CompletedProcess[str]:
     binary = chromium_binary()
     with tempfile.TemporaryDirectory(prefix="hpo-chromium-") as profile:
         result = subprocess.run(
@@ -46,6 +40,9 @@ def render_offline(url: str, budget_ms: int = 5000) -> str:
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
+                # WebGL plots (parallel coordinates, 3-D scatter) draw with the software
+                # renderer, which Chromium no longer falls back to without this flag.
+                "--enable-unsafe-swiftshader",
                 "--disable-quic",
                 "--no-first-run",
                 "--disable-background-networking",
@@ -55,6 +52,7 @@ def render_offline(url: str, budget_ms: int = 5000) -> str:
                 # Any request for the network goes to a closed port: the page is offline.
                 "--proxy-server=127.0.0.1:9",
                 f"--virtual-time-budget={budget_ms}",
+                *extra,
                 "--dump-dom",
                 url,
             ],
@@ -63,4 +61,40 @@ def render_offline(url: str, budget_ms: int = 5000) -> str:
             timeout=120,
         )
     assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
+    return result
+
+
+def render_offline(url: str, budget_ms: int = 5000) -> str:
+    """Load ``url`` in headless Chromium with no network and return the DOM after scripts ran.
+
+    Raises
+    ------
+    AssertionError
+        If Chromium exits with an error.
+    """
+    return _run_chromium(url, budget_ms, []).stdout
+
+
+# Chromium logs each console message (console.log/warn/error, uncaught exceptions and
+# rejected promises) on standard error as: [...:INFO:CONSOLE:LINE] "TEXT", source: URL (LINE)
+_CONSOLE_LINE = re.compile(r':CONSOLE(?::\d+)?\] "(?P<text>.*)", source: (?P<source>.*)$')
+
+
+def render_offline_with_console(url: str, budget_ms: int = 5000) -> tuple[str, list[str]]:
+    """Like :func:`render_offline`, and also return the page's console messages, in order.
+
+    Uncaught exceptions appear as ``"Uncaught TypeError: ..."`` and rejected promises as
+    ``"Uncaught (in promise) ..."``; see :func:`javascript_errors`.
+    """
+    result = _run_chromium(url, budget_ms, ["--enable-logging=stderr", "--v=0"])
+    messages = [
+        match.group("text")
+        for line in result.stderr.splitlines()
+        if (match := _CONSOLE_LINE.search(line)) is not None
+    ]
+    return result.stdout, messages
+
+
+def javascript_errors(messages: list[str]) -> list[str]:
+    """Return the console messages that are uncaught errors (exceptions, rejected promises)."""
+    return [message for message in messages if message.startswith("Uncaught")]

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     (
         "hpo.importance",
         "hpo.visualization",
+        "hpo.report",
         "hpo.terminator",
         "hpo.cli",
         "hpo._cli",

@@ -1,0 +1,238 @@
+"""Which figures a report shows, each built by :mod:`hpo.visualization` or its data layer.
+
+A single-objective study gets the optimization history, the intermediate values (when a
+trial reported any), the parameter importances, the slice plot and the parallel coordinate
+plot. A study with several objectives gets the Pareto front (2 or 3 objectives), the
+intermediate values, the importances of every objective, and a history, slice and parallel
+coordinate plot per objective. Without a COMPLETE trial only the intermediate values can be
+shown.
+
+Warnings a plot gives while it is built (e.g. "nothing to show") never reach the caller: they
+become notes printed under the figure's heading. A figure without data is left out, its notes
+kept.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hpo import visualization
+from hpo.trial import FrozenTrial, TrialState
+from hpo.visualization._data._intermediate import learning_curves
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from hpo.study import Study
+
+
+@dataclass
+class ReportSection:
+    """One heading of the report: its figure (``None`` when there is nothing to draw) and
+    the notes printed under the heading."""
+
+    title: str
+    figure: go.Figure | None
+    notes: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _notes_from_warnings(notes: list[str]) -> Iterator[None]:
+    """Turn every warning raised in the block into a note instead of letting it escape."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        text = " ".join(str(warning.message).split())
+        if text not in notes:
+            notes.append(text)
+
+
+def _section(title: str, build: Callable[[], go.Figure]) -> ReportSection:
+    section = ReportSection(title, None)
+    with _notes_from_warnings(section.notes):
+        figure = build()
+    if len(figure.data) > 0:
+        section.figure = figure
+    elif not section.notes:
+        section.notes.append("Nothing to show.")
+    return section
+
+
+def intermediate_values_figure(study: Study) -> go.Figure | None:
+    """Draw every learning curve as one line trace broken between trials, or return ``None``.
+
+    One trace instead of one per trial keeps a study of thousands of trials fast to build and
+    to draw; hovering a point names its trial.
+
+    Examples
+    --------
+    >>> import hpo
+    >>> def objective(trial):
+    ...     trial.report(1.0, step=0)
+    ...     trial.report(0.5, step=1)
+    ...     return 0.5
+    >>> study = hpo.create_study()
+    >>> study.optimize(objective, n_trials=3)
+    >>> figure = intermediate_values_figure(study)
+    >>> len(figure.data), figure.data[0].x[:3].tolist()
+    (1, [0.0, 1.0, nan])
+    """
+    import plotly.graph_objects as go
+
+    curves = learning_curves(study)
+    if not curves:
+        return None
+    lengths = np.array([len(curve.steps) + 1 for curve in curves])
+    # A NaN after each curve breaks the line there, so one trace draws every trial.
+    steps = np.concatenate([np.append(curve.steps.astype(float), np.nan) for curve in curves])
+    values = np.concatenate([np.append(curve.values, np.nan) for curve in curves])
+    numbers = np.repeat([curve.number for curve in curves], lengths)
+    mode = "lines+markers" if len(steps) <= 20_000 else "lines"
+    trace = go.Scatter(
+        x=steps,
+        y=values,
+        customdata=numbers,
+        mode=mode,
+        marker={"size": 4},
+        line={"width": 1},
+        opacity=0.6,
+        hovertemplate="Trial %{customdata}<br>step %{x}: %{y}<extra></extra>",
+        showlegend=False,
+    )
+    return go.Figure(
+        data=[trace],
+        layout={
+            "title": {"text": "Intermediate Values Plot"},
+            "xaxis": {"title": {"text": "Step"}},
+            "yaxis": {"title": {"text": "Intermediate Value"}},
+        },
+    )
+
+
+def importance_study(study: Study, max_trials: int | None, seed: int) -> tuple[Study, str | None]:
+    """Return the study the importances are computed on, and a note saying so if sampled.
+
+    With more than ``max_trials`` COMPLETE trials, a random sample of that many (drawn with
+    ``seed``) is copied into an in-memory study: the importance forest's cost grows with the
+    rows it sees, and a sample of a thousand trials ranks the parameters about as well.
+    """
+    from hpo.samplers import RandomSampler
+    from hpo.study import create_study
+
+    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if max_trials is None or len(complete) <= max_trials:
+        return study, None
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(len(complete), size=max_trials, replace=False))
+    sample = create_study(directions=study.directions, sampler=RandomSampler(seed=seed))
+    metric_names = study.metric_names
+    if metric_names is not None:
+        sample.set_metric_names(metric_names)
+    sample.add_trials([complete[i] for i in chosen])
+    note = (
+        f"Importances from a random sample of {max_trials:,} of the {len(complete):,} "
+        f"completed trials (seed {seed})."
+    )
+    return sample, note
+
+
+def _importance_section(study: Study, max_trials: int | None, seed: int) -> ReportSection:
+    section = ReportSection("Parameter importances", None)
+    with _notes_from_warnings(section.notes):
+        target_study, note = importance_study(study, max_trials, seed)
+        if note is not None:
+            section.notes.append(note)
+        try:
+            figure = visualization.plot_param_importances(target_study)
+        except ValueError as e:  # too few complete trials with every parameter: say so
+            section.notes.append(f"No importances: {e}")
+            return section
+    if len(figure.data) > 0:
+        section.figure = figure
+    return section
+
+
+def _objective(index: int) -> Callable[[FrozenTrial], float]:
+    def value(trial: FrozenTrial) -> float:
+        values = trial.values
+        return float("nan") if values is None else values[index]
+
+    return value
+
+
+def _per_objective_sections(study: Study) -> list[ReportSection]:
+    n_objectives = len(study.directions)
+    names = study.metric_names or [f"Objective {k}" for k in range(n_objectives)]
+    sections = []
+    for kind, plot in (
+        ("Optimization history", visualization.plot_optimization_history),
+        ("Slice", visualization.plot_slice),
+        ("Parallel coordinate", visualization.plot_parallel_coordinate),
+    ):
+        for index, name in enumerate(names):
+            target = _objective(index)
+
+            def build(
+                plot: Callable[..., go.Figure] = plot,
+                target: Callable[[FrozenTrial], float] = target,
+                name: str = name,
+            ) -> go.Figure:
+                return plot(study, target=target, target_name=name)
+
+            sections.append(_section(f"{kind}: {name}", build))
+    return sections
+
+
+def report_sections(
+    study: Study, n_complete: int, *, max_importance_trials: int | None, seed: int
+) -> list[ReportSection]:
+    """Return the figure sections of the report of ``study``, in page order.
+
+    ``n_complete`` is the number of COMPLETE trials (from the summary): without any, only the
+    intermediate values can be drawn.
+    """
+    sections: list[ReportSection] = []
+    n_objectives = len(study.directions)
+    if n_complete > 0 and n_objectives == 1:
+        sections.append(
+            _section(
+                "Optimization history", lambda: visualization.plot_optimization_history(study)
+            )
+        )
+    if n_complete > 0 and n_objectives > 1:
+        if n_objectives in (2, 3):
+            sections.append(
+                _section("Pareto front", lambda: visualization.plot_pareto_front(study))
+            )
+        else:
+            sections.append(
+                ReportSection(
+                    "Pareto front",
+                    None,
+                    [
+                        f"The Pareto front is drawn for 2 or 3 objectives; the study has "
+                        f"{n_objectives}."
+                    ],
+                )
+            )
+    curves = intermediate_values_figure(study)
+    if curves is not None:
+        sections.append(ReportSection("Intermediate values", curves))
+    if n_complete == 0:
+        return sections
+    sections.append(_importance_section(study, max_importance_trials, seed))
+    if n_objectives == 1:
+        sections.append(_section("Slice", lambda: visualization.plot_slice(study)))
+        sections.append(
+            _section("Parallel coordinate", lambda: visualization.plot_parallel_coordinate(study))
+        )
+    else:
+        sections.extend(_per_objective_sections(study))
+    return sections
