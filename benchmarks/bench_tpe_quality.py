@@ -5,16 +5,20 @@ reports the mean best value (± standard error) after each budget in ``--trials`
 verdict per function from a two-sided Mann-Whitney U test (p < 0.05, else a tie). Two
 bi-objective problems compare hypervolumes after ``--mo-trials`` trials. Writes
 ``tpe_quality.md`` and a plotly convergence figure ``tpe_quality.html`` to
-``benchmarks/results/``.
+``benchmarks/results/``. Every run is kept in ``results/tpe_quality_runs.json``; with
+``--reuse``, the runs of the samplers named there (by default ``optuna`` and ``random``,
+which do not change when hpo does) are taken from that file instead of being repeated.
 
 Usage:  python benchmarks/bench_tpe_quality.py [--seeds 10] [--trials 100 300]
         [--functions branin mixed ...] [--jobs 2] [--quick] [--no-multi-objective]
+        [--reuse [optuna random]]
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import logging
 import math
 import multiprocessing
@@ -33,6 +37,7 @@ from _common import RESULTS_DIR, markdown_table, write_result
 from functions import MULTI_OBJECTIVE, SINGLE_OBJECTIVE
 
 SAMPLERS = ("hpo", "optuna", "random")
+RUNS_FILE = RESULTS_DIR / "tpe_quality_runs.json"
 
 
 def make_sampler(kind: str, seed: int) -> tuple[Any, Any]:
@@ -180,6 +185,13 @@ def main() -> None:
     parser.add_argument("--mo-functions", nargs="+", default=["zdt1", "fonseca_fleming"])
     parser.add_argument("--no-multi-objective", action="store_true")
     parser.add_argument("--quick", action="store_true", help="3 seeds, 60 trials, 3 functions")
+    parser.add_argument(
+        "--reuse",
+        nargs="*",
+        choices=SAMPLERS,
+        default=None,
+        help="take these samplers' runs from the runs file (default: optuna random)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.trials, args.mo_trials = 3, [60], 60
@@ -192,15 +204,20 @@ def main() -> None:
         )
     budgets = sorted(args.trials)
     kinds = [k for k in SAMPLERS if k in args.samplers]
-    tasks = [
-        (name, kind, seed, budgets[-1])
-        for seed in range(args.seeds)
-        for name in args.functions
-        for kind in kinds
-    ]
+    stored = json.loads(RUNS_FILE.read_text()) if RUNS_FILE.exists() else {}
+    reused = set() if args.reuse is None else set(args.reuse or ("optuna", "random"))
     results: dict[tuple[str, str], dict[int, list[float]]] = {
         (name, kind): {} for name in args.functions for kind in kinds
     }
+    tasks = []
+    for seed in range(args.seeds):
+        for name in args.functions:
+            for kind in kinds:
+                values = stored.get(f"{name}|{kind}|{seed}") if kind in reused else None
+                if values is not None and len(values) >= budgets[-1]:
+                    results[(name, kind)][seed] = values
+                else:
+                    tasks.append((name, kind, seed, budgets[-1]))
     seconds: dict[str, float] = dict.fromkeys(kinds, 0.0)
     context = multiprocessing.get_context("spawn")
     with context.Pool(args.jobs) as pool:
@@ -209,14 +226,23 @@ def main() -> None:
             seconds[kind] += elapsed
         mo_results: dict[tuple[str, str], list[float]] = {}
         if not args.no_multi_objective:
-            mo_tasks = [
-                (name, kind, seed, args.mo_trials)
-                for seed in range(args.seeds)
-                for name in args.mo_functions
-                for kind in kinds
-            ]
-            for name, kind, _, volume, _ in pool.imap_unordered(run_multi, mo_tasks):
+            mo_tasks = []
+            for seed in range(args.seeds):
+                for name in args.mo_functions:
+                    for kind in kinds:
+                        key = f"mo|{name}|{kind}|{seed}|{args.mo_trials}"
+                        if kind in reused and key in stored:
+                            mo_results.setdefault((name, kind), []).append(stored[key])
+                        else:
+                            mo_tasks.append((name, kind, seed, args.mo_trials))
+            for name, kind, seed, volume, _ in pool.imap_unordered(run_multi, mo_tasks):
                 mo_results.setdefault((name, kind), []).append(volume)
+                stored[f"mo|{name}|{kind}|{seed}|{args.mo_trials}"] = volume
+    for (name, kind), by_seed in results.items():
+        for seed, values in by_seed.items():
+            stored[f"{name}|{kind}|{seed}"] = values
+    RESULTS_DIR.mkdir(exist_ok=True)
+    RUNS_FILE.write_text(json.dumps(stored, sort_keys=True))
 
     table, counts = single_objective_report(results, args.functions, budgets, kinds)
     lines = [

@@ -76,6 +76,9 @@ class ParzenEstimatorParameters:
     multivariate_bandwidth_scale:
         The multivariate bandwidth on the unit interval is
         ``multivariate_bandwidth_scale * n_kernels ** (-1 / (n_dims + 4))``.
+    multivariate_discrete_min_cells:
+        With ``multivariate``, the smallest bandwidth of an int or stepped float, in grid
+        cells: kernels of a parameter with few values must reach the neighboring values.
     categorical_distance_func:
         Parameter name to ``distance(choice_a, choice_b) -> float`` (>= 0).
     """
@@ -86,6 +89,7 @@ class ParzenEstimatorParameters:
     consider_endpoints: bool = False
     multivariate: bool = False
     multivariate_bandwidth_scale: float = 0.05
+    multivariate_discrete_min_cells: float = 0.0
     categorical_distance_func: Mapping[str, CategoricalDistanceFunc] = field(default_factory=dict)
 
 
@@ -262,6 +266,13 @@ class ParzenEstimator:
             sigma = parameters.multivariate_bandwidth_scale * n_kernels ** (-1.0 / (n_dims + 4))
             minimum = _MULTIVARIATE_MIN_SIGMA if parameters.consider_magic_clip else _MIN_SIGMA
             sigmas_t = np.full(mus_t.shape, min(max(sigma, minimum), 1.0))
+            cells = parameters.multivariate_discrete_min_cells
+            layout = self._layout
+            if cells > 0 and len(layout.discrete_index):
+                # A grid cell is 1 / n_points of the unit interval (on average, for log ints).
+                floor = cells / layout.n_points[layout.discrete_index]
+                discrete = sigmas_t[len(layout.continuous_index) :]
+                np.clip(discrete, np.minimum(floor, 1.0)[:, None], 1.0, out=discrete)
             if use_prior:
                 sigmas_t[:, -1] = 1.0
             return sigmas_t

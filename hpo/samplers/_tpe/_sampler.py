@@ -23,7 +23,7 @@ from hpo.distributions import BaseDistribution, CategoricalDistribution
 from hpo.samplers._base import BaseSampler
 from hpo.samplers._constraints import store_constraints
 from hpo.samplers._random import sample_uniform
-from hpo.samplers._tpe import _split
+from hpo.samplers._tpe import _duplicates, _split
 from hpo.samplers._tpe._kernels import CategoricalDistanceFunc, categorical_distance_matrix
 from hpo.samplers._tpe._observations import COMPLETE, internal_value
 from hpo.samplers._tpe._parzen_estimator import ParzenEstimator, ParzenEstimatorParameters
@@ -227,6 +227,7 @@ class TPESampler(BaseSampler):
         )
         self._constant_liar = True if constant_liar is None else bool(constant_liar)
         self._constraints_func = constraints_func
+        self._avoid_repeats = False
         self._lock = threading.RLock()
         self._states: dict[Hashable, StudyState] = {}
 
@@ -535,7 +536,10 @@ class TPESampler(BaseSampler):
         candidates = below_estimator.sample(self._rng, self._n_ei_candidates)
         if multivariate:
             scores = below_estimator.log_pdf(candidates) - above_estimator.log_pdf(candidates)
-            best = int(np.argmax(np.where(np.isnan(scores), -np.inf, scores)))
+            scores = np.where(np.isnan(scores), -np.inf, scores)
+            if self._avoid_repeats:
+                self._drop_repeats(search_space, candidates, scores, below_obs, above_obs)
+            best = int(np.argmax(scores))
             return {name: float(candidates[name][best]) for name in names}
         # Independent parameters: the best candidate of each parameter on its own.
         per_parameter = below_estimator.log_pdf_per_parameter(
@@ -545,6 +549,29 @@ class TPESampler(BaseSampler):
         return {
             name: float(candidates[name][best_rows[column]]) for column, name in enumerate(names)
         }
+
+    @staticmethod
+    def _drop_repeats(
+        search_space: dict[str, BaseDistribution],
+        candidates: dict[str, np.ndarray],
+        scores: np.ndarray,
+        below_obs: dict[str, np.ndarray],
+        above_obs: dict[str, np.ndarray],
+    ) -> None:
+        """Set the score of candidates that repeat an evaluated configuration of a discrete
+        space to ``-inf``, unless every candidate does."""
+        shape = _duplicates.grid_shape(search_space)
+        if shape is None:
+            return
+        evaluated = {
+            name: np.concatenate([below_obs[name], above_obs[name]]) for name in below_obs
+        }
+        repeated = _duplicates.repeated(
+            _duplicates.grid_keys(candidates, search_space, shape),
+            _duplicates.grid_keys(evaluated, search_space, shape),
+        )
+        if not repeated.all():
+            scores[repeated] = -np.inf
 
     def _distances(
         self, state: StudyState, search_space: dict[str, BaseDistribution]

@@ -1,0 +1,98 @@
+"""Recognizing proposals that repeat an evaluated configuration of a discrete search space.
+
+When every parameter is an int, a stepped float or a categorical, a configuration is a point
+of a finite grid and can be encoded as one integer (its mixed-radix index). In a small grid
+TPE's good kernels are nearly point masses, so candidates drawn from them often repeat the
+good trials exactly; evaluating a configuration again teaches the sampler nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from hpo.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+
+# Grids with more points than this are not encoded (repeats are rare there anyway).
+_MAX_GRID_SIZE = 2**62
+
+
+def grid_shape(search_space: Mapping[str, BaseDistribution]) -> list[int] | None:
+    """Return the number of values of each parameter, or None unless the space is a finite
+    grid of at most ``2**62`` points.
+
+    Parameters
+    ----------
+    search_space:
+        Parameter name to distribution.
+
+    Returns
+    -------
+    list[int] or None
+        One count per parameter in the space's order.
+
+    Examples
+    --------
+    >>> from hpo.distributions import IntDistribution, CategoricalDistribution
+    >>> grid_shape({"a": IntDistribution(1, 3), "b": CategoricalDistribution(["x", "y"])})
+    [3, 2]
+    """
+    shape: list[int] = []
+    size = 1
+    for dist in search_space.values():
+        if isinstance(dist, CategoricalDistribution):
+            count = len(dist.choices)
+        elif isinstance(dist, (IntDistribution, FloatDistribution)) and dist.step is not None:
+            count = round((float(dist.high) - float(dist.low)) / float(dist.step)) + 1
+        else:
+            return None
+        size *= count
+        if size > _MAX_GRID_SIZE:
+            return None
+        shape.append(count)
+    return shape
+
+
+def grid_keys(
+    values: Mapping[str, np.ndarray],
+    search_space: Mapping[str, BaseDistribution],
+    shape: list[int],
+) -> np.ndarray:
+    """Encode configurations (internal representation) as integers, one per row.
+
+    Parameters
+    ----------
+    values:
+        Parameter name to internal values of shape ``(n,)``.
+    search_space:
+        Parameter name to distribution, with ``shape = grid_shape(search_space)``.
+    shape:
+        The number of values of each parameter.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer keys of shape ``(n,)``; equal keys mean equal configurations.
+    """
+    keys: np.ndarray | None = None
+    for (name, dist), count in zip(search_space.items(), shape):
+        column = np.asarray(values[name], dtype=float)
+        if isinstance(dist, (IntDistribution, FloatDistribution)) and dist.step is not None:
+            index = (column - float(dist.low)) / float(dist.step)
+        else:
+            index = column
+        index_int = np.clip(np.round(index), 0, count - 1).astype(np.int64)
+        keys = index_int if keys is None else keys * count + index_int
+    assert keys is not None
+    return keys
+
+
+def repeated(candidate_keys: np.ndarray, evaluated_keys: np.ndarray) -> np.ndarray:
+    """Return which candidates repeat an evaluated configuration (a boolean mask)."""
+    return np.isin(candidate_keys, evaluated_keys)
