@@ -5,6 +5,7 @@ Run from the repository root:  python examples/quickstart.py
 The model is trained with mini-batch gradient descent (numpy only) on a synthetic two-class
 problem; each epoch's validation loss is reported so that the pruner can stop weak trials.
 The study lives in ``quickstart.db``: run the script again and it continues the same study.
+Its plots and a one-page HTML report (``hpo_plots/report.html``) are written beside it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 import hpo
+from hpo.report import write_report
 
 
 def make_data(seed: int = 0) -> tuple[np.ndarray, ...]:
@@ -101,6 +103,9 @@ def main() -> None:
         # One local plotly.min.js beside the pages: they open offline, without a CDN.
         figure.write_html(out / file_name, include_plotlyjs="directory")
     print(f"Plots written to {out.resolve()}/: {', '.join(figures)} (open them in a browser)")
+    # The whole study on one page (summary and every plot), plotly.js inside: opens offline.
+    report = write_report(study, out / "report.html")
+    print(f"Report written to {report}")
 
 
 if __name__ == "__main__":

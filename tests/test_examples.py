@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import render_offline
+from tests.browser import javascript_errors, render_offline, render_offline_with_console
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,7 @@ def _run(script: str, *args: str, cwd: Path) -> str:
 
 
 @pytest.mark.slow
-def test_quickstart_runs_on_sqlite_and_writes_plots(tmp_path: Path) -> None:
+def test_quickstart_runs_on_sqlite_and_writes_plots_and_report(tmp_path: Path) -> None:
     out = _run("quickstart.py", "--trials", "12", cwd=tmp_path)
     assert "Best trial: #" in out
     assert (tmp_path / "quickstart.db").exists()
@@ -45,6 +45,20 @@ def test_quickstart_runs_on_sqlite_and_writes_plots(tmp_path: Path) -> None:
     for name in ("optimization_history.html", "intermediate_values.html", "slice.html"):
         dom = render_offline((plots / name).as_uri())
         assert 'class="main-svg"' in dom, f"{name} rendered no plot offline"
+    # The report: one page with plotly.js inside, the summary and five figures drawn offline.
+    report = plots / "report.html"
+    assert f"Report written to {report.resolve()}\n" in out
+    page = report.read_text(encoding="utf-8")
+    assert page.count("* plotly.js v") == 1
+    assert re.findall(r"<script[^>]*\bsrc=", page) == []
+    assert "<title>hpo report: quickstart</title>" in page
+    figure_ids = re.findall(r'<div id="(hpo-figure-\d+)"', page)
+    assert len(figure_ids) == 5  # history, intermediate values, importances, slice, parallel
+    dom, messages = render_offline_with_console(report.as_uri())
+    assert javascript_errors(messages) == []
+    sections = re.split(r'<div id="hpo-figure-\d+"', dom)[1:]
+    assert len(sections) == 5
+    assert all('class="main-svg"' in section.split("</section>")[0] for section in sections)
     # A second run continues the same study.
     out = _run("quickstart.py", "--trials", "3", cwd=tmp_path)
     assert "15 trials" in out
