@@ -1,8 +1,10 @@
 """The documentation site builds without a warning, and the tutorial's code runs.
 
 Every ```python block of a tutorial page runs, in order, in one fresh namespace per page, in a
-fresh process and an empty directory. A block preceded by the line ``<!-- no-run -->`` (it
-needs a database server) is only compiled.
+fresh process and an empty directory. Between them, the ``$ hpo ...`` command lines of the
+```console blocks run in the same directory and must exit with 0 (their output is not
+compared). A block preceded by the line ``<!-- no-run -->`` (it needs a database server) is
+not run: Python is only compiled, commands are skipped.
 """
 
 from __future__ import annotations
@@ -20,37 +22,51 @@ DOCS = ROOT / "docs"
 TUTORIAL_PAGES = sorted((DOCS / "tutorial").glob("[0-9]*.md"))
 NO_RUN_MARKER = "<!-- no-run -->"
 
-_FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^```(python|console)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 class CodeBlock:
-    """One ```python block of a page: its source, first line number and whether it runs."""
+    """A ```python or ```console block of a page: source, first line, whether it runs."""
 
-    def __init__(self, source: str, line: int, run: bool) -> None:
+    def __init__(self, language: str, source: str, line: int, run: bool) -> None:
+        self.language = language
         self.source = source
         self.line = line
         self.run = run
 
 
-def python_blocks(text: str) -> list[CodeBlock]:
+def code_blocks(text: str) -> list[CodeBlock]:
     blocks = []
     for match in _FENCE.finditer(text):
         before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
         line = text.count("\n", 0, match.start()) + 2  # the block's first code line
-        blocks.append(CodeBlock(match.group(1), line, run=before != NO_RUN_MARKER))
+        run = before != NO_RUN_MARKER
+        blocks.append(CodeBlock(match.group(1), match.group(2), line, run))
     return blocks
 
 
-# Runs in the child process: exec each block in one namespace; a block that raises stops the
-# page with its traceback, which names the page and the block's line.
+# Runs in the child process: exec each Python block in one namespace and run each command; a
+# block that raises stops the page with a traceback that names the page and the line.
 _RUNNER = """
-import json, sys
+import json, shlex, subprocess, sys
 blocks = json.load(sys.stdin)
 namespace = {"__name__": "__main__"}
 for block in blocks:
-    code = compile("\\n" * (block["line"] - 1) + block["source"], block["path"], "exec")
-    if block["run"]:
-        exec(code, namespace)
+    if block["language"] == "python":
+        code = compile("\\n" * (block["line"] - 1) + block["source"], block["path"], "exec")
+        if block["run"]:
+            exec(code, namespace)
+        continue
+    for offset, line in enumerate(block["source"].splitlines()):
+        if not block["run"] or not line.startswith("$ "):
+            continue  # output shown in the page
+        where = f'{block["path"]}, line {block["line"] + offset}'
+        command = shlex.split(line[2:], comments=True)
+        if command[0] != "hpo":
+            raise ValueError(f"{where}: only hpo commands run; mark the block no-run")
+        done = subprocess.run([sys.executable, "-m", "hpo.cli", *command[1:]])
+        if done.returncode != 0:
+            raise RuntimeError(f"{where}: {line[2:]!r} exited with {done.returncode}")
 """
 
 
@@ -58,8 +74,14 @@ def _run_page(page: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     import json
 
     blocks = [
-        {"path": str(page), "line": b.line, "source": b.source, "run": b.run}
-        for b in python_blocks(page.read_text(encoding="utf-8"))
+        {
+            "path": str(page),
+            "language": b.language,
+            "line": b.line,
+            "source": b.source,
+            "run": b.run,
+        }
+        for b in code_blocks(page.read_text(encoding="utf-8"))
     ]
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT))
     env.pop("HPO_STORAGE", None)
@@ -79,11 +101,13 @@ def test_block_extraction_honours_the_no_run_marker() -> None:
     text = (
         "Intro\n\n```python\nx = 1\n```\n\n"
         f"{NO_RUN_MARKER}\n```python\nconnect()\n```\n\n```console\n$ hpo\n```\n"
+        "\n```text\nnot code\n```\n"
     )
-    blocks = python_blocks(text)
-    assert [(b.source, b.line, b.run) for b in blocks] == [
-        ("x = 1\n", 4, True),
-        ("connect()\n", 9, False),
+    blocks = code_blocks(text)
+    assert [(b.language, b.source, b.line, b.run) for b in blocks] == [
+        ("python", "x = 1\n", 4, True),
+        ("python", "connect()\n", 9, False),
+        ("console", "$ hpo\n", 13, True),
     ]
 
 
@@ -96,10 +120,19 @@ def test_a_raising_block_fails_its_page(tmp_path: Path) -> None:
     assert f'File "{page}", line 6' in result.stderr
 
 
+def test_a_failing_command_fails_its_page(tmp_path: Path) -> None:
+    page = tmp_path / "01_cli.md"
+    page.write_text("```console\n$ hpo --version\nhpo 1.0\n$ hpo trials --study-name nope\n```\n")
+    result = _run_page(page, tmp_path)
+    assert result.returncode != 0
+    assert f"{page}, line 4: 'hpo trials --study-name nope' exited with 2" in result.stderr
+
+
 def test_the_tutorial_has_its_pages() -> None:
-    assert len(TUTORIAL_PAGES) >= 1
+    assert len(TUTORIAL_PAGES) == 7
     for page in TUTORIAL_PAGES:
-        assert any(b.run for b in python_blocks(page.read_text(encoding="utf-8"))), page
+        blocks = code_blocks(page.read_text(encoding="utf-8"))
+        assert any(b.run and b.language == "python" for b in blocks), page
 
 
 @pytest.mark.parametrize("page", TUTORIAL_PAGES, ids=lambda page: page.stem)
