@@ -156,6 +156,8 @@ def _importance_section(study: Study, max_trials: int | None, seed: int) -> Repo
             return section
     if len(figure.data) > 0:
         section.figure = figure
+    elif len(section.notes) == (0 if note is None else 1):
+        section.notes.append("Nothing to show.")
     return section
 
 

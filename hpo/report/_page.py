@@ -171,7 +171,11 @@ def render_page(summary: StudySummaryData, sections: Sequence[ReportSection]) ->
     body = [f"<h1>{title}</h1>", "<h2>Summary</h2>", summary_table(summary)]
     if summary.n_complete == 0:
         body.append(f'<p class="message" id="no-completed-trials">{NO_COMPLETED_TRIALS}</p>')
-    body.extend(_section_html(section, index) for index, section in enumerate(sections))
+    n_figures = 0
+    for section in sections:
+        body.append(_section_html(section, n_figures))
+        if section.figure is not None:
+            n_figures += 1
     body.append(f"<footer>Written by hpo {escape(__version__)}.</footer>")
     return "\n".join(
         [

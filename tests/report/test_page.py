@@ -123,3 +123,30 @@ def test_importances_of_a_large_study_come_from_a_sample_the_page_names() -> Non
     assert "Importances from a random sample of 10 of the 30 completed trials (seed 3)." in page
     assert "random sample" not in render_report(study, max_importance_trials=None)
     assert "random sample" not in render_report(study, max_importance_trials=30)
+
+
+def test_sections_without_a_figure_say_why_and_figure_ids_stay_contiguous() -> None:
+    one = hpo.create_study()
+    one.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    page = render_report(one)
+    assert figure_ids(page) == ["hpo-figure-0", "hpo-figure-1", "hpo-figure-2"]
+    assert (
+        "No importances: Cannot evaluate parameter importances with fewer than 2 COMPLETE trials"
+        in page
+    )
+    no_params = hpo.create_study()
+    no_params.optimize(lambda t: 1.0, n_trials=3)
+    page = render_report(no_params)
+    assert figure_ids(page) == ["hpo-figure-0"]  # the history
+    assert page.count('<p class="note">Nothing to show.</p>') == 3
+
+
+def test_three_objectives_get_a_three_dimensional_pareto_front() -> None:
+    study = hpo.create_study(directions=["minimize", "minimize", "maximize"])
+    study.optimize(
+        lambda t: (t.suggest_float("x", 0, 1), 1 - t.params["x"], t.suggest_float("y", 0, 1)),
+        n_trials=10,
+    )
+    page = render_report(study)
+    assert len(figure_ids(page)) == 1 + 1 + 3 * 3  # front, importances, 3 plots x 3 objectives
+    assert '"type":"scatter3d"' in page
