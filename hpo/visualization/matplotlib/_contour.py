@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,34 +21,50 @@ TITLE = "Contour Plot"
 N_LEVELS = 20
 
 
+@functools.lru_cache(maxsize=8)
+def _grid_laplacian(shape: tuple[int, int]) -> Any:
+    """The graph Laplacian of a grid whose cells are joined to their 4 neighbours (CSR)."""
+    from scipy import sparse
+
+    index = np.arange(shape[0] * shape[1]).reshape(shape)
+    first = np.concatenate([index[:, :-1].ravel(), index[:-1, :].ravel()])
+    second = np.concatenate([index[:, 1:].ravel(), index[1:, :].ravel()])
+    size = index.size
+    adjacency = sparse.coo_matrix(
+        (np.ones(2 * len(first)), (np.r_[first, second], np.r_[second, first])),
+        shape=(size, size),
+    ).tocsr()
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    return (sparse.diags(degree) - adjacency).tocsr()
+
+
 def fill_gaps(z: np.ndarray) -> np.ndarray:
     """Fill the NaN cells of a grid from the filled ones (matplotlib does not bridge gaps).
 
-    Cells inside the hull of the filled cells are interpolated linearly (in grid-index
-    coordinates, so log axes need nothing special), the others take the nearest filled
-    value; filled cells keep their value. A grid with no filled cell is returned as is.
+    Each empty cell becomes the average of its neighbours (a discrete Laplace equation with
+    the filled cells held fixed), solved by conjugate gradients from the nearest filled
+    value; filled cells keep their value and the result stays within their range. A grid
+    with no filled cell is returned as is.
     """
-    from scipy.interpolate import griddata
-    from scipy.spatial import QhullError
+    from scipy import ndimage
+    from scipy.sparse.linalg import cg
 
     known = ~np.isnan(z)
     if known.all() or not known.any():
         return z
-    points = np.column_stack(np.nonzero(known))
-    values = z[known]
-    gaps = np.nonzero(~known)
-    try:
-        guessed = griddata(points, values, gaps, method="linear")
-    except (QhullError, ValueError):  # fewer than 3 cells, or all on one line
-        guessed = np.full(len(gaps[0]), np.nan)
-    outside = np.isnan(guessed)
-    if outside.any():
-        guessed[outside] = griddata(
-            points, values, (gaps[0][outside], gaps[1][outside]), method="nearest"
-        )
-    result = z.copy()
-    result[gaps] = guessed
-    return result
+    nearest = ndimage.distance_transform_edt(~known, return_distances=False, return_indices=True)
+    start = z[nearest[0], nearest[1]]
+    flat_known = known.ravel()
+    gaps, fixed = np.flatnonzero(~flat_known), np.flatnonzero(flat_known)
+    laplacian = _grid_laplacian(z.shape)
+    gap_rows = laplacian[gaps]
+    system = gap_rows[:, gaps]
+    right = -(gap_rows[:, fixed] @ z.ravel()[fixed])
+    # A loose tolerance: the result is drawn with a few colour levels.
+    solution, _ = cg(system, right, x0=start.ravel()[gaps], rtol=1e-4, maxiter=500)
+    result = z.ravel().copy()
+    result[gaps] = np.clip(solution, z[known].min(), z[known].max())
+    return result.reshape(z.shape)
 
 
 def _value_range(values: np.ndarray) -> tuple[float, float]:
@@ -153,10 +170,10 @@ def plot_contour(
     filled: dict[tuple[str, str], np.ndarray] = {}
     for x_name, y_name, ax in cells:
         # A pair's two panels are transposes of each other: interpolate once.
-        if order[x_name] < order[y_name]:
-            z = filled.setdefault((x_name, y_name), fill_gaps(panels[x_name, y_name].z))
-        else:
-            z = filled.setdefault((y_name, x_name), fill_gaps(panels[y_name, x_name].z)).T
+        first, second = sorted((x_name, y_name), key=order.__getitem__)
+        if (first, second) not in filled:
+            filled[first, second] = fill_gaps(panels[first, second].z)
+        z = filled[first, second] if first == x_name else filled[first, second].T
         _draw(ax, panels[x_name, y_name], z, levels, cmap)
     axes = list(result.flat) if isinstance(result, np.ndarray) else result
     mappable = ScalarMappable(Normalize(low, high), cmap)

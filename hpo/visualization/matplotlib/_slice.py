@@ -83,7 +83,8 @@ def plot_slice(
     if not names:
         return new_axes(TITLE)
     panels = slice_panels(table, names)
-    figure, grid = new_grid(1, len(panels), sharey=True)
+    width = max(6.4, 1.8 * len(panels) + 1.6)  # room for every panel's tick labels
+    figure, grid = new_grid(1, len(panels), sharey=True, figsize=(width, 4.8))
     axes = grid[0]
     norm = Normalize(float(table.numbers.min()), float(table.numbers.max()))
     cmap = colormap("Blues")
