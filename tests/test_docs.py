@@ -9,6 +9,8 @@ not run: Python is only compiled, commands are skipped.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import os
 import re
 import subprocess
@@ -18,6 +20,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The modules of the API reference; every class and function in their __all__ is documented.
+API_MODULES = [
+    "hpo",
+    "hpo.study",
+    "hpo.trial",
+    "hpo.samplers",
+    "hpo.samplers.nsgaii",
+    "hpo.pruners",
+    "hpo.storages",
+    "hpo.storages.journal",
+    "hpo.distributions",
+    "hpo.search_space",
+    "hpo.importance",
+    "hpo.visualization",
+    "hpo.terminator",
+    "hpo.logging",
+    "hpo.exceptions",
+]
 DOCS = ROOT / "docs"
 TUTORIAL_PAGES = sorted((DOCS / "tutorial").glob("[0-9]*.md"))
 NO_RUN_MARKER = "<!-- no-run -->"
@@ -171,3 +191,42 @@ def test_site_builds_without_warnings(tmp_path: Path) -> None:
     assert 'id="hpo.samplers.nsgaii.SBXCrossover"' in samplers
     storages = (out / "api" / "storages.html").read_text(encoding="utf-8")
     assert 'id="hpo.storages.journal.JournalFileBackend"' in storages
+    _check_api_reference_is_complete(out / "api")
+
+
+def _resolve(dotted: str) -> object:
+    """The object an anchor names (None for attributes only an instance has)."""
+    parts = dotted.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:]:
+            obj = getattr(obj, attribute, None)
+        return obj
+    raise ImportError(dotted)
+
+
+def _check_api_reference_is_complete(api: Path) -> None:
+    # A name counts as documented when the object it names has an entry on some API page,
+    # under whichever public path (hpo.Study is documented as hpo.study.Study).
+    anchors = set()
+    for page in api.glob("*.html"):
+        anchors.update(re.findall(r'<dt class="sig[^"]*" id="(hpo\.[\w.]+)"', page.read_text()))
+    documented = {id(_resolve(anchor)) for anchor in anchors}
+    missing = []
+    for module_name in API_MODULES:
+        module = importlib.import_module(module_name)
+        names = getattr(module, "__all__", None) or [
+            name
+            for name, obj in vars(module).items()
+            if getattr(obj, "__module__", None) == module_name  # defined there
+        ]
+        for name in names:
+            obj = getattr(module, name)
+            if name.startswith("_") or not (inspect.isclass(obj) or inspect.isfunction(obj)):
+                continue  # modules, constants and type aliases
+            if id(obj) not in documented:
+                missing.append(f"{module_name}.{name}")
+    assert missing == [], f"not in the API reference: {missing}"
