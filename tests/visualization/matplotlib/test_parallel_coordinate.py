@@ -97,3 +97,15 @@ def test_nothing_to_show_warns_and_returns_an_empty_axes(make, params, match) ->
     with pytest.warns(HpoWarning, match=match):
         ax = plot_parallel_coordinate(make(), params=params)
     assert is_empty(ax) and len(ax.figure.axes) == 1
+
+
+def test_no_trial_with_every_parameter_draws_no_line() -> None:
+    study = hpo.create_study()
+    dist = hpo.distributions.FloatDistribution(0.0, 1.0)
+    study.add_trial(hpo.create_trial(value=1.0, params={"x": 0.5}, distributions={"x": dist}))
+    study.add_trial(hpo.create_trial(value=2.0, params={"y": 0.5}, distributions={"y": dist}))
+    figure = plotly_parallel(study)
+    ax = plot_parallel_coordinate(study)
+    assert len(figure.data[0].dimensions[0].values) == 0
+    assert len(ax.collections[0].get_segments()) == 0
+    assert tick_labels(ax) == ["Objective Value", "x", "y"]

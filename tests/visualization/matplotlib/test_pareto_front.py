@@ -116,3 +116,12 @@ def test_no_complete_trial_warns_and_leaves_the_axes_empty() -> None:
     with pytest.warns(HpoWarning, match="no COMPLETE trial"):
         ax = plot_pareto_front(hpo.create_study(directions=["minimize", "minimize"]))
     assert is_empty(ax) and legend_texts(ax) == []
+
+
+def test_three_objectives_with_an_infeasible_trial() -> None:
+    study = _study([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0], [0.0, 0.0, 0.0]])
+    ax = plot_pareto_front(study, constraints_func=lambda t: [0.5 - t.values[0]])
+    drawn = _by_label(ax)
+    assert list(drawn) == ["Infeasible Trial", "Best Trial"]
+    xs, ys, zs = drawn["Infeasible Trial"]._offsets3d
+    assert (list(xs), list(ys), list(zs)) == ([0.0], [0.0], [0.0])
