@@ -20,6 +20,14 @@ from hpo.distributions import BaseDistribution, check_distribution_compatibility
 from hpo.trial import FrozenTrial, TrialState
 
 
+def in_states(trials: list[FrozenTrial], states: Container[TrialState]) -> list[FrozenTrial]:
+    """Return the trials whose state is in ``states``, in order (one set lookup per trial)."""
+    wanted = set(states) if isinstance(states, (tuple, list, set, frozenset)) else None
+    if wanted is None:
+        return [t for t in trials if t.state in states]
+    return [t for t in trials if t._state in wanted]
+
+
 class StudyRecord:
     """A study's attributes and trials, with indexes kept up to date."""
 
@@ -82,9 +90,7 @@ class StudyRecord:
 
     def select(self, deepcopy: bool, states: Container[TrialState] | None) -> list[FrozenTrial]:
         """Return the trials in ``states`` (all when ``None``), copied when ``deepcopy``."""
-        trials = self.trials
-        if states is not None:
-            trials = [t for t in trials if t.state in states]
+        trials = self.trials if states is None else in_states(self.trials, states)
         if deepcopy:
             return [t._copy(deep=True) for t in trials]
         return list(trials)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hpo.visualization._data._intermediate import learning_curves
+from hpo.visualization._data._intermediate import CURVE_STATES, join_curves, learning_curves
 from hpo.visualization._data._trials import warn_empty
 
 if TYPE_CHECKING:
@@ -12,11 +12,18 @@ if TYPE_CHECKING:
 
     from hpo.study import Study
 
+#: Up to this many curves, each trial is its own trace (its own colour and legend name).
+MAX_SEPARATE_CURVES = 100
+
 
 def plot_intermediate_values(study: Study) -> go.Figure:
     """Plot the values each trial reported with ``trial.report``, one line per trial.
 
-    Complete, pruned and running trials are drawn; failed ones are not.
+    Complete, pruned and running trials are drawn; failed ones are not. Up to
+    ``MAX_SEPARATE_CURVES`` (100) curves, each trial is a trace named ``Trial<number>``;
+    beyond that, the curves of each state are joined into one trace (``"Complete trials"``,
+    ``"Pruned trials"``, ``"Running trials"``) with a gap between curves and the trial number
+    in the hover label, so that large studies stay fast to build and to draw.
 
     Parameters
     ----------
@@ -51,16 +58,39 @@ def plot_intermediate_values(study: Study) -> go.Figure:
     if not curves:
         warn_empty("plot_intermediate_values: no trial reported a value; the figure is empty.")
         return go.Figure(layout=layout)
-    # One constructor call with plain lists: plotly's cost per trace dominates large studies.
-    traces = [
-        {
-            "type": "scatter",
-            "x": curve.steps.tolist(),
-            "y": curve.values.tolist(),
-            "mode": "lines+markers",
-            "marker": {"maxdisplayed": 10},
-            "name": f"Trial{curve.number}",
-        }
-        for curve in curves
-    ]
+    if len(curves) <= MAX_SEPARATE_CURVES:
+        # One constructor call with plain lists: plotly's cost per trace dominates.
+        traces = [
+            {
+                "type": "scatter",
+                "x": curve.steps.tolist(),
+                "y": curve.values.tolist(),
+                "mode": "lines+markers",
+                "marker": {"maxdisplayed": 10},
+                "name": f"Trial{curve.number}",
+            }
+            for curve in curves
+        ]
+        return go.Figure(data=traces, layout=layout)
+    # Beyond that, one line per trial state, each curve broken from the next by a gap: a
+    # figure of thousands of traces takes seconds to build and longer to draw in a browser.
+    traces = []
+    for state in CURVE_STATES:
+        group = [curve for curve in curves if curve.state == state]
+        if not group:
+            continue
+        joined = join_curves(group)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": joined.steps,
+                "y": joined.values,
+                "customdata": joined.numbers,
+                "mode": "lines",
+                "line": {"width": 1},
+                "opacity": 0.5,
+                "name": f"{state.name.capitalize()} trials",
+                "hovertemplate": "Trial %{customdata}<br>step %{x}<br>%{y}<extra></extra>",
+            }
+        )
     return go.Figure(data=traces, layout=layout)

@@ -19,6 +19,7 @@ from hpo.storages._rdb._engine import Database
 from hpo.storages._rdb._owned import OwnedTrials
 from hpo.storages._rdb._prepared import Raw
 from hpo.storages._rdb._statements import Statements, args
+from hpo.storages._study_record import in_states
 from hpo.trial import FrozenTrial, TrialState
 
 
@@ -85,7 +86,7 @@ class TrialReads:
         with cache.lock:
             trials = list(cache.trials)
         if states is not None:
-            trials = [t for t in trials if t.state in states]
+            trials = in_states(trials, states)
         if deepcopy:
             return [t._copy(deep=True) for t in trials]
         return trials
