@@ -115,12 +115,14 @@ def pair_layout(
     size = max(6.4, 1.6 * n)
     figure, axes = new_grid(n, n, sharex="col", sharey="row", figsize=(size, size))
     figure.suptitle(title)
-    cells = []
-    for row, y_name in enumerate(names):
-        for col, x_name in enumerate(names):
-            ax = axes[row, col]
-            set_param_axis(ax, columns[x_name], "x", label=row == n - 1)
-            set_param_axis(ax, columns[y_name], "y", label=col == 0)
-            if x_name != y_name:
-                cells.append((x_name, y_name, ax))
+    # Shared axes share their scale and ticks: set them once per column and per row.
+    for index, name in enumerate(names):
+        set_param_axis(axes[n - 1, index], columns[name], "x")
+        set_param_axis(axes[index, 0], columns[name], "y")
+    cells = [
+        (x_name, y_name, axes[row, col])
+        for row, y_name in enumerate(names)
+        for col, x_name in enumerate(names)
+        if x_name != y_name
+    ]
     return figure, axes, cells
