@@ -34,6 +34,8 @@ API_MODULES = [
     "hpo.search_space",
     "hpo.importance",
     "hpo.visualization",
+    "hpo.visualization.matplotlib",
+    "hpo.report",
     "hpo.terminator",
     "hpo.logging",
     "hpo.exceptions",
