@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import hpo
@@ -9,9 +10,10 @@ from hpo.exceptions import HpoWarning
 from hpo.trial import TrialState
 from hpo.visualization import plot_intermediate_values as plotly_intermediate
 from hpo.visualization._data._intermediate import learning_curves
+from hpo.visualization._intermediate import MAX_SEPARATE_CURVES
 from hpo.visualization.matplotlib import plot_intermediate_values
 from tests.visualization.helpers import mixed_study
-from tests.visualization.matplotlib.helpers import is_empty
+from tests.visualization.matplotlib.helpers import is_empty, legend_texts
 
 
 def test_one_line_per_reporting_trial_except_failed() -> None:
@@ -50,3 +52,21 @@ def test_nothing_reported_warns_and_leaves_the_axes_empty(state: TrialState | No
     with pytest.warns(HpoWarning, match="no trial reported"):
         ax = plot_intermediate_values(study)
     assert is_empty(ax)
+
+
+def test_beyond_the_limit_each_state_is_one_broken_line() -> None:
+    study = hpo.create_study()
+    n_complete = MAX_SEPARATE_CURVES + 1
+    for i in range(n_complete):
+        study.add_trial(hpo.create_trial(value=0.0, intermediate_values={0: float(i), 1: 0.5}))
+    study.add_trial(hpo.create_trial(state=TrialState.PRUNED, intermediate_values={3: 9.0}))
+    figure = plotly_intermediate(study)
+    ax = plot_intermediate_values(study)
+    complete, pruned = ax.get_lines()
+    assert [t.name for t in figure.data] == [complete.get_label(), pruned.get_label()]
+    assert complete.get_label() == "Complete trials" and legend_texts(ax)[-1] == "Pruned trials"
+    ydata = complete.get_ydata()
+    assert len(ydata) == 3 * n_complete and np.isnan(ydata[2::3]).all()  # a gap after each
+    assert ydata[0::3].tolist() == [float(i) for i in range(n_complete)]
+    assert np.array_equal(complete.get_xdata(), np.asarray(figure.data[0].x), equal_nan=True)
+    assert pruned.get_xdata()[0] == 3 and pruned.get_ydata()[0] == 9.0
