@@ -4,7 +4,8 @@ Every ```python block of a tutorial page runs, in order, in one fresh namespace 
 fresh process and an empty directory. Between them, the ``$ hpo ...`` command lines of the
 ```console blocks run in the same directory and must exit with 0 (their output is not
 compared). A block preceded by the line ``<!-- no-run -->`` (it needs a database server) is
-not run: Python is only compiled, commands are skipped.
+not run: Python is only compiled, commands are skipped. A Python warning or a warning logged
+by hpo fails the page, as a warning fails the test suite.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def code_blocks(text: str) -> list[CodeBlock]:
 # Runs in the child process: exec each Python block in one namespace and run each command; a
 # block that raises stops the page with a traceback that names the page and the line.
 _RUNNER = """
-import json, shlex, subprocess, sys
+import json, shlex, subprocess, sys, warnings
+warnings.simplefilter("error")  # as in the test suite: a tutorial shows no warning
 blocks = json.load(sys.stdin)
 namespace = {"__name__": "__main__"}
 for block in blocks:
@@ -142,6 +144,14 @@ def test_a_raising_block_fails_its_page(tmp_path: Path) -> None:
     assert f'File "{page}", line 6' in result.stderr
 
 
+def test_a_warning_fails_its_page(tmp_path: Path) -> None:
+    page = tmp_path / "01_warns.md"
+    page.write_text("```python\nimport warnings\nwarnings.warn('old API', FutureWarning)\n```\n")
+    result = _run_page(page, tmp_path)
+    assert result.returncode != 0
+    assert "FutureWarning: old API" in result.stderr
+
+
 def test_a_failing_command_fails_its_page(tmp_path: Path) -> None:
     page = tmp_path / "01_cli.md"
     page.write_text("```console\n$ hpo --version\nhpo 1.0\n$ hpo trials --study-name nope\n```\n")
@@ -161,6 +171,8 @@ def test_the_tutorial_has_its_pages() -> None:
 def test_tutorial_page_runs(page: Path, tmp_path: Path) -> None:
     result = _run_page(page, tmp_path)
     assert result.returncode == 0, f"{page.name} failed:\n{result.stderr}"
+    logged_warnings = [line for line in result.stderr.splitlines() if line.startswith("[W ")]
+    assert logged_warnings == [], f"{page.name} logs warnings:\n{result.stderr}"
 
 
 def test_site_builds_without_warnings(tmp_path: Path) -> None:
