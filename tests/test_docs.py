@@ -1,11 +1,11 @@
 """The documentation site builds without a warning, and the tutorial's code runs.
 
-Every ```python block of a tutorial page runs, in order, in one fresh namespace per page, in a
-fresh process and an empty directory. Between them, the ``$ hpo ...`` command lines of the
-```console blocks run in the same directory and must exit with 0 (their output is not
-compared). A block preceded by the line ``<!-- no-run -->`` (it needs a database server) is
-not run: Python is only compiled, commands are skipped. A Python warning or a warning logged
-by hpo fails the page, as a warning fails the test suite.
+Every ```python block of a tutorial page (and of the landing page) runs, in order, in one
+fresh namespace per page, in a fresh process and an empty directory. Between them, the
+``$ hpo ...`` command lines of the ```console blocks run in the same directory and must exit
+with 0 (their output is not compared). A block preceded by the line ``<!-- no-run -->`` (it
+needs a database server) is not run: Python is only compiled, commands are skipped. A Python
+warning or a warning logged by hpo fails the page, as a warning fails the test suite.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ API_MODULES = [
 ]
 DOCS = ROOT / "docs"
 TUTORIAL_PAGES = sorted((DOCS / "tutorial").glob("[0-9]*.md"))
+RUNNABLE_PAGES = [DOCS / "index.md", *TUTORIAL_PAGES]  # the landing page's example runs too
 NO_RUN_MARKER = "<!-- no-run -->"
 
 _FENCE = re.compile(r"^```(python|console)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -162,13 +163,13 @@ def test_a_failing_command_fails_its_page(tmp_path: Path) -> None:
 
 def test_the_tutorial_has_its_pages() -> None:
     assert len(TUTORIAL_PAGES) == 7
-    for page in TUTORIAL_PAGES:
+    for page in RUNNABLE_PAGES:
         blocks = code_blocks(page.read_text(encoding="utf-8"))
         assert any(b.run and b.language == "python" for b in blocks), page
 
 
-@pytest.mark.parametrize("page", TUTORIAL_PAGES, ids=lambda page: page.stem)
-def test_tutorial_page_runs(page: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", RUNNABLE_PAGES, ids=lambda page: page.stem)
+def test_page_code_runs(page: Path, tmp_path: Path) -> None:
     result = _run_page(page, tmp_path)
     assert result.returncode == 0, f"{page.name} failed:\n{result.stderr}"
     logged_warnings = [line for line in result.stderr.splitlines() if line.startswith("[W ")]
