@@ -364,3 +364,51 @@ def test_sampling_agrees_with_the_density_on_a_mixed_space(multivariate: bool) -
     pe = ParzenEstimator(observations, space, ParzenEstimatorParameters(multivariate=multivariate))
     samples = pe.sample(rng, 200_000)
     assert np.mean(np.exp(-pe.log_pdf(samples))) == pytest.approx(6.0, rel=0.03)
+
+
+@pytest.mark.parametrize(
+    ("parameters", "sigma"),
+    [
+        (ParzenEstimatorParameters(consider_prior=False, multivariate=True), 0.5),
+        (
+            ParzenEstimatorParameters(
+                consider_prior=False, multivariate=True, multivariate_discrete_min_cells=1.0
+            ),
+            1.0,
+        ),
+    ],
+    ids=["default-half-cell", "one-cell"],
+)
+def test_multivariate_discrete_bandwidth_floor_gives_the_cell_masses_by_hand(
+    parameters: ParzenEstimatorParameters, sigma: float
+) -> None:
+    # IntDistribution(0, 2): the unit interval spans [-0.5, 2.5], 3 cells. One kernel at 1
+    # without prior: the multivariate rule alone gives 0.05 of the domain (0.15 cells), the
+    # floor raises it to `sigma` cells; masses are the normal's cell masses, renormalized to
+    # the domain.
+    pe = _estimator(IntDistribution(0, 2), [1], parameters)
+    grid = np.arange(3.0)
+    cells = norm.cdf(grid + 0.5, 1.0, sigma) - norm.cdf(grid - 0.5, 1.0, sigma)
+    assert _density(pe, grid) == pytest.approx(cells / cells.sum())
+    # Each neighbor gets 0.14 (half a cell) or 0.28 (one cell), not 0.0004 without a floor.
+    assert _density(pe, grid)[0] > 0.1
+
+
+def test_without_the_floor_a_small_grid_kernel_is_a_point_mass() -> None:
+    parameters = ParzenEstimatorParameters(
+        consider_prior=False, multivariate=True, multivariate_discrete_min_cells=0.0
+    )
+    pe = _estimator(IntDistribution(0, 2), [1], parameters)
+    assert _density(pe, np.arange(3.0))[1] > 0.999
+
+
+def test_discrete_bandwidth_floor_leaves_continuous_and_wide_grids_alone() -> None:
+    # The floor is in cells: a float has none, and 0.05 of a 201-value grid is 10 cells.
+    space = {"x": FloatDistribution(0.0, 1.0), "n": IntDistribution(0, 200)}
+    observations = {"x": np.array([0.3, 0.6]), "n": np.array([50.0, 120.0])}
+    points = {"x": np.array([0.1, 0.35, 0.9]), "n": np.array([49.0, 60.0, 180.0])}
+    floored = ParzenEstimatorParameters(multivariate=True, multivariate_discrete_min_cells=1.0)
+    plain = ParzenEstimatorParameters(multivariate=True, multivariate_discrete_min_cells=0.0)
+    assert ParzenEstimator(observations, space, floored).log_pdf(points) == pytest.approx(
+        ParzenEstimator(observations, space, plain).log_pdf(points)
+    )

@@ -96,3 +96,31 @@ def grid_keys(
 def repeated(candidate_keys: np.ndarray, evaluated_keys: np.ndarray) -> np.ndarray:
     """Return which candidates repeat an evaluated configuration (a boolean mask)."""
     return np.isin(candidate_keys, evaluated_keys)
+
+
+def pass_over_repeats(
+    scores: np.ndarray,
+    candidates: Mapping[str, np.ndarray],
+    evaluated: Mapping[str, np.ndarray],
+    search_space: Mapping[str, BaseDistribution],
+) -> None:
+    """Set the scores of candidates that repeat an evaluated configuration to ``-inf``,
+    unless every candidate does; nothing changes unless the space is a finite grid.
+
+    Parameters
+    ----------
+    scores:
+        One score per candidate, shape ``(m,)``; changed in place.
+    candidates, evaluated:
+        Parameter name to internal values, shapes ``(m,)`` and ``(n,)``.
+    search_space:
+        Parameter name to distribution.
+    """
+    shape = grid_shape(search_space)
+    if shape is None:
+        return
+    mask = repeated(
+        grid_keys(candidates, search_space, shape), grid_keys(evaluated, search_space, shape)
+    )
+    if not mask.all():
+        scores[mask] = -np.inf

@@ -6,7 +6,8 @@ centered on the domain, keeps every region reachable. Per parameter, a kernel is
 - for floats, a truncated Gaussian on the parameter's scale (log scale for ``log=True``);
 - for stepped floats and ints, a truncated Gaussian discretized onto the grid: a value's mass
   is the Gaussian mass of its cell ``[v - step/2, v + step/2]`` (on the log scale
-  ``[log(v - 1/2), log(v + 1/2)]`` for log ints);
+  ``[log(v - 1/2), log(v + 1/2)]`` for log ints); multivariate kernels are at least half a
+  cell wide, so that they reach the neighboring values;
 - for categoricals, a distribution over the choices that favors the observed choice, with
   mass decaying with distance when a distance function is given.
 
@@ -78,7 +79,9 @@ class ParzenEstimatorParameters:
         ``multivariate_bandwidth_scale * n_kernels ** (-1 / (n_dims + 4))``.
     multivariate_discrete_min_cells:
         With ``multivariate``, the smallest bandwidth of an int or stepped float, in grid
-        cells: kernels of a parameter with few values must reach the neighboring values.
+        cells (0 for none). Without it a parameter with a few values gets a bandwidth of a
+        small fraction of one cell: every kernel is a point mass on its observation, and the
+        candidates drawn from the good trials repeat them (see ``docs/tpe.md``).
     categorical_distance_func:
         Parameter name to ``distance(choice_a, choice_b) -> float`` (>= 0).
     """
@@ -89,7 +92,7 @@ class ParzenEstimatorParameters:
     consider_endpoints: bool = False
     multivariate: bool = False
     multivariate_bandwidth_scale: float = 0.05
-    multivariate_discrete_min_cells: float = 0.0
+    multivariate_discrete_min_cells: float = 0.5
     categorical_distance_func: Mapping[str, CategoricalDistanceFunc] = field(default_factory=dict)
 
 

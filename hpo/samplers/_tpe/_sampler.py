@@ -54,7 +54,10 @@ class TPESampler(BaseSampler):
     at random. Then, for each suggestion, the trials are ranked and split: the best
     ``gamma(n)`` form the good group, the others the bad group. A Parzen estimator
     (a kernel mixture) is fitted to each, ``n_ei_candidates`` points are drawn from the good
-    one ``l(x)``, and the point with the largest ``l(x) / g(x)`` is proposed.
+    one ``l(x)``, and the point with the largest ``l(x) / g(x)`` is proposed. When the jointly
+    modelled parameters are all discrete (ints, stepped floats, categoricals), candidates that
+    repeat a finished or running trial's configuration are passed over unless all of them
+    do (Optuna proposes them; in a small grid they waste a large share of the trials).
 
     Arguments given as ``None`` take their default.
 
@@ -227,7 +230,8 @@ class TPESampler(BaseSampler):
         )
         self._constant_liar = True if constant_liar is None else bool(constant_liar)
         self._constraints_func = constraints_func
-        self._avoid_repeats = False
+        # In a discrete space, skip candidates that repeat an evaluated configuration.
+        self._avoid_repeats = True
         self._lock = threading.RLock()
         self._states: dict[Hashable, StudyState] = {}
 
@@ -537,8 +541,11 @@ class TPESampler(BaseSampler):
         if multivariate:
             scores = below_estimator.log_pdf(candidates) - above_estimator.log_pdf(candidates)
             scores = np.where(np.isnan(scores), -np.inf, scores)
-            if self._avoid_repeats:
-                self._drop_repeats(search_space, candidates, scores, below_obs, above_obs)
+            if self._avoid_repeats and _duplicates.grid_shape(search_space) is not None:
+                evaluated = {
+                    name: np.concatenate([below_obs[name], above_obs[name]]) for name in names
+                }
+                _duplicates.pass_over_repeats(scores, candidates, evaluated, search_space)
             best = int(np.argmax(scores))
             return {name: float(candidates[name][best]) for name in names}
         # Independent parameters: the best candidate of each parameter on its own.
@@ -549,29 +556,6 @@ class TPESampler(BaseSampler):
         return {
             name: float(candidates[name][best_rows[column]]) for column, name in enumerate(names)
         }
-
-    @staticmethod
-    def _drop_repeats(
-        search_space: dict[str, BaseDistribution],
-        candidates: dict[str, np.ndarray],
-        scores: np.ndarray,
-        below_obs: dict[str, np.ndarray],
-        above_obs: dict[str, np.ndarray],
-    ) -> None:
-        """Set the score of candidates that repeat an evaluated configuration of a discrete
-        space to ``-inf``, unless every candidate does."""
-        shape = _duplicates.grid_shape(search_space)
-        if shape is None:
-            return
-        evaluated = {
-            name: np.concatenate([below_obs[name], above_obs[name]]) for name in below_obs
-        }
-        repeated = _duplicates.repeated(
-            _duplicates.grid_keys(candidates, search_space, shape),
-            _duplicates.grid_keys(evaluated, search_space, shape),
-        )
-        if not repeated.all():
-            scores[repeated] = -np.inf
 
     def _distances(
         self, state: StudyState, search_space: dict[str, BaseDistribution]
