@@ -5,7 +5,9 @@ fresh namespace per page, in a fresh process and an empty directory. Between the
 ``$ hpo ...`` command lines of the ```console blocks run in the same directory and must exit
 with 0 (their output is not compared). A block preceded by the line ``<!-- no-run -->`` (it
 needs a database server) is not run: Python is only compiled, commands are skipped. A Python
-warning or a warning logged by hpo fails the page, as a warning fails the test suite.
+block preceded by ``<!-- write: NAME -->`` is a script the page runs later: it is saved as
+NAME. A Python warning or a warning logged by hpo fails the page, as a warning fails the test
+suite.
 """
 
 from __future__ import annotations
@@ -45,18 +47,22 @@ DOCS = ROOT / "docs"
 TUTORIAL_PAGES = sorted((DOCS / "tutorial").glob("[0-9]*.md"))
 RUNNABLE_PAGES = [DOCS / "index.md", *TUTORIAL_PAGES]  # the landing page's example runs too
 NO_RUN_MARKER = "<!-- no-run -->"
+_WRITE_MARKER = re.compile(r"<!-- write: ([\w./-]+) -->")  # the block is a file to save
 
 _FENCE = re.compile(r"^```(python|console)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 class CodeBlock:
-    """A ```python or ```console block of a page: source, first line, whether it runs."""
+    """A ```python or ```console block of a page: source, first line, what to do with it."""
 
-    def __init__(self, language: str, source: str, line: int, run: bool) -> None:
+    def __init__(
+        self, language: str, source: str, line: int, run: bool, write_to: str | None = None
+    ) -> None:
         self.language = language
         self.source = source
         self.line = line
         self.run = run
+        self.write_to = write_to  # a file name: save the block there instead of running it
 
 
 def code_blocks(text: str) -> list[CodeBlock]:
@@ -65,7 +71,9 @@ def code_blocks(text: str) -> list[CodeBlock]:
         before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
         line = text.count("\n", 0, match.start()) + 2  # the block's first code line
         run = before != NO_RUN_MARKER
-        blocks.append(CodeBlock(match.group(1), match.group(2), line, run))
+        write = _WRITE_MARKER.fullmatch(before)
+        write_to = write.group(1) if write else None
+        blocks.append(CodeBlock(match.group(1), match.group(2), line, run, write_to))
     return blocks
 
 
@@ -79,7 +87,10 @@ namespace = {"__name__": "__main__"}
 for block in blocks:
     if block["language"] == "python":
         code = compile("\\n" * (block["line"] - 1) + block["source"], block["path"], "exec")
-        if block["run"]:
+        if block["write_to"]:
+            with open(block["write_to"], "w", encoding="utf-8") as file:
+                file.write(block["source"])
+        elif block["run"]:
             exec(code, namespace)
         continue
     for offset, line in enumerate(block["source"].splitlines()):
@@ -105,6 +116,7 @@ def _run_page(page: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
             "line": b.line,
             "source": b.source,
             "run": b.run,
+            "write_to": b.write_to,
         }
         for b in code_blocks(page.read_text(encoding="utf-8"))
     ]
@@ -122,18 +134,31 @@ def _run_page(page: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_block_extraction_honours_the_no_run_marker() -> None:
+def test_block_extraction_honours_the_markers() -> None:
     text = (
         "Intro\n\n```python\nx = 1\n```\n\n"
         f"{NO_RUN_MARKER}\n```python\nconnect()\n```\n\n```console\n$ hpo\n```\n"
-        "\n```text\nnot code\n```\n"
+        "\n```text\nnot code\n```\n\n<!-- write: job.py -->\n```python\ny = 2\n```\n"
     )
     blocks = code_blocks(text)
-    assert [(b.language, b.source, b.line, b.run) for b in blocks] == [
-        ("python", "x = 1\n", 4, True),
-        ("python", "connect()\n", 9, False),
-        ("console", "$ hpo\n", 13, True),
+    assert [(b.language, b.source, b.line, b.run, b.write_to) for b in blocks] == [
+        ("python", "x = 1\n", 4, True, None),
+        ("python", "connect()\n", 9, False, None),
+        ("console", "$ hpo\n", 13, True, None),
+        ("python", "y = 2\n", 22, True, "job.py"),
     ]
+
+
+def test_a_block_marked_write_is_saved_not_run(tmp_path: Path) -> None:
+    page = tmp_path / "01_file.md"
+    page.write_text(
+        "<!-- write: job.py -->\n```python\nraise SystemExit(3)\n```\n\n"
+        "```python\nimport subprocess, sys\n"
+        "assert subprocess.run([sys.executable, 'job.py']).returncode == 3\n```\n"
+    )
+    result = _run_page(page, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "job.py").read_text() == "raise SystemExit(3)\n"
 
 
 def test_a_raising_block_fails_its_page(tmp_path: Path) -> None:
