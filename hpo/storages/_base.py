@@ -255,7 +255,7 @@ class BaseStorage(abc.ABC):
         """Release per-thread resources (connections); a no-op where there are none."""
 
     def check_trial_is_updatable(self, trial_id: int, trial_state: TrialState) -> None:
-        """Raise :class:`UpdateFinishedTrialError` if ``trial_state`` is a finished state."""
+        """Raise :class:`~hpo.exceptions.UpdateFinishedTrialError` for a finished state."""
         if trial_state.is_finished():
             trial_number = self.get_trial_number_from_id(trial_id)
             raise UpdateFinishedTrialError(

@@ -180,9 +180,9 @@ class Study:
 
     @property
     def best_trial(self) -> FrozenTrial:
-        """The best trial: among COMPLETE and feasible trials (those whose recorded constraints
+        """The best trial. Of the COMPLETE and feasible trials (those whose recorded constraints
         are all ``<= 0``, or that have none), the one with the best value; of equal values,
-        the earliest (see :mod:`hpo._best_trial`).
+        the earliest (see ``hpo._best_trial``).
 
         Raises
         ------

@@ -38,14 +38,16 @@ class NSGAIISampler(_GeneticSampler):
     population_size:
         Number of trials per generation, at least 2 and at least ``crossover.n_parents``.
     mutation:
-        Mutation of numerical parameters (e.g. :class:`PolynomialMutation`); ``None``
-        resamples a mutated parameter uniformly.
+        Mutation of numerical parameters (e.g.
+        :class:`~hpo.samplers.nsgaii.PolynomialMutation`); ``None`` resamples a mutated
+        parameter uniformly.
     mutation_prob:
         Probability of mutating each parameter; ``None`` for one over the number of
         parameters of the (first) parent.
     crossover:
-        Crossover of the numerical parameters; :class:`UniformCrossover` by default.
-        Categorical parameters always use uniform swapping.
+        Crossover of the numerical parameters;
+        :class:`~hpo.samplers.nsgaii.UniformCrossover` by default. Categorical parameters
+        always use uniform swapping.
     crossover_prob:
         Probability that a child is a crossover rather than a copy of one parent.
     swapping_prob:

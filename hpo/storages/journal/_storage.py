@@ -298,7 +298,8 @@ class JournalStorage(StudyRecordReads, BaseStorage):
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
-        """Set a trial's state and values; see :meth:`BaseStorage.set_trial_state_values`.
+        """Set a trial's state and values; see
+        :meth:`~hpo.storages.BaseStorage.set_trial_state_values`.
 
         Raises
         ------
