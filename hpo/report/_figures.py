@@ -1,4 +1,4 @@
-"""Which figures a report shows, each built by :mod:`hpo.visualization` or its data layer.
+"""Which figures a report shows, each built by the plot functions of :mod:`hpo.visualization`.
 
 A single-objective study gets the optimization history, the intermediate values (when a
 trial reported any), the parameter importances, the slice plot and the parallel coordinate
@@ -9,7 +9,7 @@ shown.
 
 Warnings a plot gives while it is built (e.g. "nothing to show") never reach the caller: they
 become notes printed under the figure's heading. A figure without data is left out, its notes
-kept.
+kept; the intermediate values section is left out altogether when no trial reported a value.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import numpy as np
 
 from hpo import visualization
 from hpo.trial import FrozenTrial, TrialState
-from hpo.visualization._data._intermediate import learning_curves
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -63,57 +62,6 @@ def _section(title: str, build: Callable[[], go.Figure]) -> ReportSection:
     elif not section.notes:
         section.notes.append("Nothing to show.")
     return section
-
-
-def intermediate_values_figure(study: Study) -> go.Figure | None:
-    """Draw every learning curve as one line trace broken between trials, or return ``None``.
-
-    One trace instead of one per trial keeps a study of thousands of trials fast to build and
-    to draw; hovering a point names its trial.
-
-    Examples
-    --------
-    >>> import hpo
-    >>> def objective(trial):
-    ...     trial.report(1.0, step=0)
-    ...     trial.report(0.5, step=1)
-    ...     return 0.5
-    >>> study = hpo.create_study()
-    >>> study.optimize(objective, n_trials=3)
-    >>> figure = intermediate_values_figure(study)
-    >>> len(figure.data), figure.data[0].x[:3].tolist()
-    (1, [0.0, 1.0, nan])
-    """
-    import plotly.graph_objects as go
-
-    curves = learning_curves(study)
-    if not curves:
-        return None
-    lengths = np.array([len(curve.steps) + 1 for curve in curves])
-    # A NaN after each curve breaks the line there, so one trace draws every trial.
-    steps = np.concatenate([np.append(curve.steps.astype(float), np.nan) for curve in curves])
-    values = np.concatenate([np.append(curve.values, np.nan) for curve in curves])
-    numbers = np.repeat([curve.number for curve in curves], lengths)
-    mode = "lines+markers" if len(steps) <= 20_000 else "lines"
-    trace = go.Scatter(
-        x=steps,
-        y=values,
-        customdata=numbers,
-        mode=mode,
-        marker={"size": 4},
-        line={"width": 1},
-        opacity=0.6,
-        hovertemplate="Trial %{customdata}<br>step %{x}: %{y}<extra></extra>",
-        showlegend=False,
-    )
-    return go.Figure(
-        data=[trace],
-        layout={
-            "title": {"text": "Intermediate Values Plot"},
-            "xaxis": {"title": {"text": "Step"}},
-            "yaxis": {"title": {"text": "Intermediate Value"}},
-        },
-    )
 
 
 def importance_study(study: Study, max_trials: int | None, seed: int) -> tuple[Study, str | None]:
@@ -224,9 +172,9 @@ def report_sections(
                     ],
                 )
             )
-    curves = intermediate_values_figure(study)
-    if curves is not None:
-        sections.append(ReportSection("Intermediate values", curves))
+    curves = _section("Intermediate values", lambda: visualization.plot_intermediate_values(study))
+    if curves.figure is not None:  # no note when no trial reported: that is common, not odd
+        sections.append(curves)
     if n_complete == 0:
         return sections
     sections.append(_importance_section(study, max_importance_trials, seed))
