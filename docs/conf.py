@@ -26,10 +26,10 @@ root_doc = "index"
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path: list[str] = []
 
-# MyST: generate anchors for headings so that links like ``cli.md#choosing-the-storage`` and
-# ``(#differences-from-the-optuna-command)`` resolve; ``colon_fence`` for ``:::`` admonitions.
+# MyST: anchors for headings, so that links like ``cli.md#choosing-the-storage`` and
+# ``(#differences-from-the-optuna-command)`` resolve. No syntax extensions: the guides are
+# plain CommonMark with tables, and read the same on GitHub.
 myst_heading_anchors = 3
-myst_enable_extensions = ["colon_fence", "deflist"]
 
 # Docstrings are numpy style.
 napoleon_google_docstring = False
