@@ -49,19 +49,36 @@ def _study() -> hpo.Study:
     return study
 
 
-def _bars(ax):  # type: ignore[no-untyped-def]
-    """category -> [(trial number, start seconds, duration seconds)] from the drawn bars."""
+def _rectangles(ax):  # type: ignore[no-untyped-def]
+    """category -> [(left, right, bottom, top)] of each drawn bar, in matplotlib date units."""
     result = {}
-    for container in ax.containers:
-        result[container.get_label()] = [
+    for collection in ax.collections:
+        result[collection.get_label()] = [
             (
-                round(patch.get_y() + patch.get_height() / 2),
-                round((patch.get_x() - mdates.date2num(T0)) / SECOND, 3),
-                round(patch.get_width() / SECOND, 3),
+                float(path.vertices[:, 0].min()),
+                float(path.vertices[:, 0].max()),
+                float(path.vertices[:, 1].min()),
+                float(path.vertices[:, 1].max()),
             )
-            for patch in container
+            for path in collection.get_paths()
         ]
     return result
+
+
+def _bars(ax):  # type: ignore[no-untyped-def]
+    """category -> [(trial number, start seconds, duration seconds)] from the drawn bars."""
+    origin = mdates.date2num(T0)
+    return {
+        category: [
+            (
+                round((bottom + top) / 2),
+                round((left - origin) / SECOND, 3),
+                round((right - left) / SECOND, 3),
+            )
+            for left, right, bottom, top in rectangles
+        ]
+        for category, rectangles in _rectangles(ax).items()
+    }
 
 
 def test_one_bar_per_started_trial_coloured_by_state() -> None:
@@ -80,9 +97,9 @@ def test_one_bar_per_started_trial_coloured_by_state() -> None:
     for trace in figure.data:
         assert [number for number, _, _ in bars[trace.name]] == list(trace.y)
         assert [d * 1000 for _, _, d in bars[trace.name]] == pytest.approx(list(trace.x))
-    for container in ax.containers:
-        expected = to_rgba(CATEGORY_COLORS[container.get_label()])
-        assert all(patch.get_facecolor() == expected for patch in container)
+    for collection in ax.collections:
+        expected = to_rgba(CATEGORY_COLORS[collection.get_label()])
+        assert [tuple(color) for color in collection.get_facecolor()] == [expected]
     assert legend_texts(ax) == ["COMPLETE", "FAIL", "PRUNED", "INFEASIBLE"]
     assert ax.get_title() == "Timeline Plot"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("Datetime", "Trial")
@@ -95,10 +112,9 @@ def test_running_trial_bar_ends_now() -> None:
     before = mdates.date2num(datetime.datetime.now(datetime.timezone.utc))
     ax = plot_timeline(study)
     after = mdates.date2num(datetime.datetime.now(datetime.timezone.utc))
-    (container,) = ax.containers
-    assert container.get_label() == "RUNNING"
-    (bar,) = container
-    assert bar.get_x() <= before and before <= bar.get_x() + bar.get_width() <= after
+    ((category, [(left, right, _, _)]),) = _rectangles(ax).items()
+    assert category == "RUNNING"
+    assert left <= before <= right <= after
 
 
 def test_n_recent_trials_keeps_the_last_ones() -> None:
