@@ -20,12 +20,12 @@ seeded alike. Each (problem, sampler, seed) runs once for the largest budget; th
 after each budget in ``--trials`` is compared per problem with a two-sided Mann-Whitney U test
 (p < 0.05, else a tie), giving win/tie/loss counts per pairing. The share of proposals that
 repeat an already evaluated configuration is reported too. Runs are kept in
-``results/tpe_discrete_runs.json``; ``--reuse`` takes runs from there instead of repeating
-them (Optuna's runs do not change when hpo does).
+``results/tpe_discrete_runs.json``; ``--reuse`` takes the runs of the named samplers (by
+default Optuna's two, which do not change when hpo does) from there instead of repeating them.
 
 Usage:  python benchmarks/bench_tpe_discrete.py [--seeds 10] [--trials 30 50 100]
-        [--problems fcnet_like_0 ...] [--samplers hpo optuna ...] [--jobs 2] [--reuse]
-        [--quick]
+        [--problems fcnet_like_0 ...] [--samplers hpo optuna ...] [--jobs 2]
+        [--reuse [optuna optuna_mv ...]] [--quick]
 """
 
 from __future__ import annotations
@@ -541,7 +541,12 @@ def main() -> None:
     parser.add_argument("--problems", nargs="+", default=list(PROBLEMS))
     parser.add_argument("--samplers", nargs="+", default=list(SAMPLERS))
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--reuse", action="store_true", help="reuse stored runs")
+    parser.add_argument(
+        "--reuse",
+        nargs="*",
+        default=None,
+        help="take these samplers' runs from the runs file (default: optuna optuna_mv)",
+    )
     parser.add_argument("--output", default="tpe_discrete.md")
     parser.add_argument("--quick", action="store_true", help="5 problems, 5 seeds, 50 trials")
     args = parser.parse_args()
@@ -551,7 +556,8 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"Unknown problems {sorted(unknown)}; choose from {list(PROBLEMS)}")
     budgets = sorted(args.trials)
-    stored = _load_runs() if args.reuse else {}
+    stored = _load_runs()
+    reused = set() if args.reuse is None else set(args.reuse or ("optuna", "optuna_mv"))
     runs: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
         (name, kind): {} for name in args.problems for kind in args.samplers
     }
@@ -560,7 +566,7 @@ def main() -> None:
         for name in args.problems:
             for kind in args.samplers:
                 key = f"{name}|{kind}|{seed}"
-                run = stored.get(key)
+                run = stored.get(key) if kind in reused else None
                 if run is not None and len(run["values"]) >= budgets[-1]:
                     runs[(name, kind)][seed] = run
                 else:
@@ -577,7 +583,7 @@ def main() -> None:
         for seed, run in by_seed.items():
             all_runs[f"{name}|{kind}|{seed}"] = run
     RESULTS_DIR.mkdir(exist_ok=True)
-    RUNS_FILE.write_text(json.dumps(all_runs, sort_keys=True))
+    RUNS_FILE.write_text(json.dumps(all_runs, sort_keys=True, separators=(",", ":")))
     text = report(runs, args.problems, budgets, args.samplers, args.seeds)
     text += "\n\nRun time of the new runs (s): " + ", ".join(
         f"{kind} {seconds[kind]:.1f}" for kind in args.samplers
