@@ -25,6 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import load_libraries, markdown_table, write_result
 
 N_STEPS = 5
+STUDY_NAMES = {1: "plots", 2: "plots_mo"}
+# The terminator's default estimate fits a Gaussian process per trial on half the trials so
+# far: its plot is drawn on the first few hundred trials of a study (neither library finishes
+# 10,000 within the cap).
+TERMINATOR_TRIALS = 300
 
 
 def _space(lib: Any) -> dict[str, Any]:
@@ -40,13 +45,21 @@ def _space(lib: Any) -> dict[str, Any]:
     return space
 
 
-def build_study(lib: Any, url: str, n_trials: int, seed: int = 0) -> None:
-    """Write a study of ``n_trials`` complete trials drawn at random (same for both libraries)."""
+def build_study(
+    lib: Any, url: str, n_trials: int, seed: int = 0, *, n_objectives: int = 1
+) -> None:
+    """Write a study of ``n_trials`` complete trials drawn at random (same for both libraries).
+
+    With one objective the study is named ``plots``; with two, ``plots_mo`` (the second
+    objective trades off against the first).
+    """
     import numpy as np
 
     rng = np.random.default_rng(seed)
     space = _space(lib)
-    study = lib.create_study(study_name="plots", storage=url)
+    study = lib.create_study(
+        study_name=STUDY_NAMES[n_objectives], storage=url, directions=["minimize"] * n_objectives
+    )
     trials = []
     for _ in range(n_trials):
         params: dict[str, Any] = {}
@@ -62,9 +75,12 @@ def build_study(lib: Any, url: str, n_trials: int, seed: int = 0) -> None:
         value = sum(params[f"u{i}"] ** 2 for i in range(3)) + float(np.log10(params["log0"]))
         value += 0.01 * params["int0"] + (params["cat"] == "sgd")
         curve = {step: value + (N_STEPS - step) * 0.5 for step in range(N_STEPS)}
+        values = [value]
+        if n_objectives == 2:
+            values.append(sum((params[f"u{i}"] - 2.0) ** 2 for i in range(3)) - value / 4)
         trials.append(
             lib.trial.create_trial(
-                value=value, params=params, distributions=space, intermediate_values=curve
+                values=values, params=params, distributions=space, intermediate_values=curve
             )
         )
     study.add_trials(trials)
@@ -78,43 +94,82 @@ def _ped_anova(lib: Any) -> dict[str, Any]:
     return {"evaluator": lib.importance.PedAnovaImportanceEvaluator()}
 
 
-PLOTS: dict[str, Callable[[Any, Any], Any]] = {
-    "plot_optimization_history": lambda lib, s: lib.visualization.plot_optimization_history(s),
-    "plot_intermediate_values": lambda lib, s: lib.visualization.plot_intermediate_values(s),
-    "plot_slice": lambda lib, s: lib.visualization.plot_slice(s),
-    "plot_contour (10 params)": lambda lib, s: lib.visualization.plot_contour(s),
-    "plot_contour (2 params)": lambda lib, s: lib.visualization.plot_contour(
-        s, params=["u0", "log0"]
+def _terminator_improvement(lib: Any, study: Any) -> Any:
+    first = study.get_trials(deepcopy=False)[:TERMINATOR_TRIALS]
+    small = lib.create_study(directions=study.directions)
+    small.add_trials(first)
+    return lib.visualization.plot_terminator_improvement(small)
+
+
+# Each row: the study it draws (one or two objectives) and the call.
+PLOTS: dict[str, tuple[int, Callable[[Any, Any], Any]]] = {
+    "plot_optimization_history": (
+        1,
+        lambda lib, s: lib.visualization.plot_optimization_history(s),
     ),
-    "plot_parallel_coordinate": lambda lib, s: lib.visualization.plot_parallel_coordinate(s),
-    "plot_param_importances (default fANOVA)": lambda lib, s: (
-        lib.visualization.plot_param_importances(s)
+    "plot_intermediate_values": (1, lambda lib, s: lib.visualization.plot_intermediate_values(s)),
+    "plot_slice": (1, lambda lib, s: lib.visualization.plot_slice(s)),
+    "plot_contour (10 params)": (1, lambda lib, s: lib.visualization.plot_contour(s)),
+    "plot_contour (2 params)": (
+        1,
+        lambda lib, s: lib.visualization.plot_contour(s, params=["u0", "log0"]),
     ),
-    "plot_param_importances (PED-ANOVA)": lambda lib, s: lib.visualization.plot_param_importances(
-        s, **_ped_anova(lib)
+    "plot_parallel_coordinate": (1, lambda lib, s: lib.visualization.plot_parallel_coordinate(s)),
+    "get_param_importances (default fANOVA)": (
+        1,
+        lambda lib, s: lib.importance.get_param_importances(s),
     ),
-    "plot_edf": lambda lib, s: lib.visualization.plot_edf(s),
-    "plot_rank": lambda lib, s: lib.visualization.plot_rank(s),
+    "plot_param_importances (default fANOVA)": (
+        1,
+        lambda lib, s: lib.visualization.plot_param_importances(s),
+    ),
+    "plot_param_importances (PED-ANOVA)": (
+        1,
+        lambda lib, s: lib.visualization.plot_param_importances(s, **_ped_anova(lib)),
+    ),
+    "plot_edf": (1, lambda lib, s: lib.visualization.plot_edf(s)),
+    "plot_rank": (1, lambda lib, s: lib.visualization.plot_rank(s)),
+    "plot_timeline": (1, lambda lib, s: lib.visualization.plot_timeline(s)),
+    f"plot_terminator_improvement (first {TERMINATOR_TRIALS} trials)": (
+        1,
+        _terminator_improvement,
+    ),
+    "plot_pareto_front (2 objectives)": (2, lambda lib, s: lib.visualization.plot_pareto_front(s)),
+    "plot_hypervolume_history (2 objectives)": (
+        2,
+        lambda lib, s: lib.visualization.plot_hypervolume_history(
+            s, reference_point=[80.0, 160.0]
+        ),
+    ),
 }
 
 
 def _child(name: str, url: str, plot: str, pipe: Any) -> None:
     import warnings
 
+    import numpy as np
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    # plotly loads each trace type's validators on first use: warm them up for both libraries.
+    # plotly loads each trace type's validators (and its array conversion) on first use:
+    # warm them up for both libraries.
     make_subplots(rows=2, cols=2).add_traces(
-        [go.Scatter(x=[1]), go.Contour(z=[[1]]), go.Parcoords(), go.Bar(x=[1])]
+        [
+            go.Scatter(x=[1]),
+            go.Scatter(x=np.array([1.0]), y=np.array([2.0])),
+            go.Contour(z=[[1]]),
+            go.Parcoords(),
+            go.Bar(x=[1]),
+        ]
     )
 
     lib = load_libraries([name])[name]
     warnings.simplefilter("ignore")  # Optuna's experimental-feature warnings
-    study = lib.load_study(study_name="plots", storage=url)
+    n_objectives, call = PLOTS[plot]
+    study = lib.load_study(study_name=STUDY_NAMES[n_objectives], storage=url)
     study.trials  # noqa: B018 - warm the storage's caches before timing
     start = time.perf_counter()
-    PLOTS[plot](lib, study)
+    call(lib, study)
     pipe.send(time.perf_counter() - start)
 
 
@@ -151,6 +206,7 @@ def main() -> None:
         for name, lib in libraries.items():
             start = time.perf_counter()
             build_study(lib, urls[name], n_trials)
+            build_study(lib, urls[name], n_trials, n_objectives=2)
             print(f"{name}: study written in {time.perf_counter() - start:.1f} s", flush=True)
         for plot in plots:
             times = {name: time_plot(name, urls[name], plot, cap) for name in libraries}

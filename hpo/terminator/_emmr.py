@@ -10,6 +10,7 @@ import scipy.linalg
 
 from hpo._study_direction import StudyDirection
 from hpo.pruners._rules import check_int, check_real
+from hpo.samplers._gp._blas import single_threaded_blas
 from hpo.samplers._gp._model import GPRegressor, fit_gp, standardize
 from hpo.terminator._gp_data import (
     finite_only,
@@ -157,6 +158,10 @@ class EMMREvaluator(BaseImprovementEvaluator):
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: StudyDirection) -> float:
         """Return the estimate for the latest COMPLETE trial, in objective units."""
+        with single_threaded_blas():
+            return self._estimate(trials, study_direction)
+
+    def _estimate(self, trials: list[FrozenTrial], study_direction: StudyDirection) -> float:
         complete, values = finite_only(*complete_values(trials))
         if len(complete) < self._min_n_trials:
             return _NOT_ENOUGH_TRIALS

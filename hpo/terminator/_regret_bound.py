@@ -8,6 +8,7 @@ import numpy as np
 
 from hpo._study_direction import StudyDirection
 from hpo.pruners._rules import check_int, check_real
+from hpo.samplers._gp._blas import single_threaded_blas
 from hpo.samplers._gp._model import fit_gp, standardize
 from hpo.terminator._gp_data import (
     finite_only,
@@ -120,6 +121,10 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         ValueError
             If no trial is COMPLETE.
         """
+        with single_threaded_blas():
+            return self._estimate(trials, study_direction)
+
+    def _estimate(self, trials: list[FrozenTrial], study_direction: StudyDirection) -> float:
         complete, values = finite_only(*complete_values(trials))
         if not complete:
             raise ValueError(

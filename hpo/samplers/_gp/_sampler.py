@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import threading
 import warnings
 from collections.abc import Callable, Hashable, Sequence
@@ -18,6 +16,7 @@ from hpo.exceptions import HpoWarning
 from hpo.samplers._base import BaseSampler, _check_bool, _check_independent_sampler
 from hpo.samplers._constraints import store_constraints
 from hpo.samplers._gp._acquisition import Acquisition
+from hpo.samplers._gp._blas import single_threaded_blas
 from hpo.samplers._gp._model import GPRegressor, fit_gp, standardize
 from hpo.samplers._gp._optimize_acqf import optimize_acquisition
 from hpo.samplers._gp._search_space import denormalize, is_categorical, normalize_params
@@ -43,26 +42,6 @@ def _finite(values: np.ndarray) -> np.ndarray:
         low, high = (finite.min(), finite.max()) if finite.size else (0.0, 0.0)
         values[:, j] = np.clip(np.nan_to_num(column, nan=high, posinf=high, neginf=low), low, high)
     return values
-
-
-@functools.cache
-def _blas_controller() -> Any:
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-def _single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
-    """Run BLAS on one thread: on matrices of a few hundred rows, threads only add waiting.
-
-    Uses ``threadpoolctl`` when it is installed; otherwise does nothing.
-    """
-    controller = _blas_controller()
-    if controller is None:
-        return contextlib.nullcontext()
-    return controller.limit(limits=1, user_api="blas")
 
 
 def _warp(losses: np.ndarray) -> np.ndarray:
@@ -290,7 +269,7 @@ class GPSampler(BaseSampler):
         if len(complete) < max(self._n_startup_trials, 1):
             return {}
         running = [t for t in trials if t.state == TrialState.RUNNING]
-        with self._lock, _single_threaded_blas():
+        with self._lock, single_threaded_blas():
             return self._propose(study, trial, search_space, complete, running)
 
     def _propose(
