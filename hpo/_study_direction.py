@@ -15,6 +15,3 @@ class StudyDirection(enum.IntEnum):
     NOT_SET = 0
     MINIMIZE = 1
     MAXIMIZE = 2
-
-    def __repr__(self) -> str:
-        return f"StudyDirection.{self.name}"

@@ -18,8 +18,10 @@ class TrialState(enum.IntEnum):
     FAIL = 3
     WAITING = 4
 
-    def __repr__(self) -> str:
-        return f"TrialState.{self.name}"
+    # Printed as an enum member (``TrialState.COMPLETE``), not as the integer it also is.
+    __repr__ = enum.Enum.__repr__
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
 
     def is_finished(self) -> bool:
         """Return whether the state is COMPLETE, PRUNED or FAIL."""
