@@ -103,6 +103,42 @@ def test_a_database_of_another_program_is_refused(tmp_path: Path) -> None:
         RDBStorage(f"sqlite:///{path}")
 
 
+def test_an_optuna_database_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    # Optuna's schema has a version_info table too, with other columns than hpo's.
+    path = tmp_path / "optuna.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE version_info (version_info_id INTEGER PRIMARY KEY, "
+            "schema_version INTEGER, library_version VARCHAR(256))"
+        )
+        conn.execute("INSERT INTO version_info VALUES (1, 12, '5.0.0')")
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+        conn.execute("CREATE TABLE studies (study_id INTEGER)")
+    with pytest.raises(StorageVersionError, match="Optuna database") as raised:
+        RDBStorage(f"sqlite:///{path}")
+    assert "version_info" in str(raised.value) and "new database" in str(raised.value)
+    with sqlite3.connect(path) as conn:  # nothing was written
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert tables == {"version_info", "alembic_version", "studies"}
+
+
+def test_an_optuna_database_on_postgresql_is_refused(postgres_database_url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres_database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE version_info (version_info_id INTEGER PRIMARY KEY, "
+                "schema_version INTEGER, library_version VARCHAR(256))"
+            )
+        )
+        conn.execute(sa.text("INSERT INTO version_info VALUES (1, 12, '5.0.0')"))
+    engine.dispose()
+    with pytest.raises(StorageVersionError, match="Optuna database"):
+        RDBStorage(postgres_database_url)
+
+
 def test_unexpected_database_errors_are_wrapped(tmp_path: Path) -> None:
     path = tmp_path / "broken.db"
     storage = RDBStorage(f"sqlite:///{path}")

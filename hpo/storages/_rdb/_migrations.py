@@ -41,10 +41,36 @@ def _read_version(conn: Connection) -> tuple[int, str] | None:
     except sa.exc.DBAPIError as e:
         if _is_missing_table(e):
             return None
+        if _is_missing_column(e):
+            # A version_info table without hpo's columns: Optuna names its table alike. (The
+            # failed statement ended the transaction on PostgreSQL: nothing more is read.)
+            raise StorageVersionError(_foreign_database_message(["version_info"])) from None
         raise  # e.g. a lost connection: retried by the caller
     if row is None:
         return None
     return int(row[0]), str(row[1])
+
+
+def _is_missing_column(error: sa.exc.DBAPIError) -> bool:
+    if error.connection_invalidated:
+        return False
+    if getattr(error.orig, "sqlstate", None) == "42703":  # PostgreSQL: undefined column
+        return True
+    return "no such column" in str(error.orig)
+
+
+def _foreign_database_message(tables: list[str]) -> str:
+    """Explain that a database holding ``tables`` is not hpo's."""
+    tables = sorted(tables)
+    hint = (
+        " It looks like an Optuna database; hpo keeps its own schema, so give hpo a new database."
+        if "alembic_version" in tables or "version_info" in tables
+        else ""
+    )
+    return (
+        f"The database holds tables {tables} but no hpo version information, so it was not "
+        f"written by hpo.{hint}"
+    )
 
 
 def _is_missing_table(error: sa.exc.DBAPIError) -> bool:
@@ -103,16 +129,7 @@ def _create_schema(conn: Connection) -> tuple[int, str]:
         if found is not None:
             return found  # another process created it first
     if tables:
-        hint = (
-            " It looks like an Optuna database; hpo keeps its own schema, so use a new "
-            "database (and hpo.copy_study to move studies)."
-            if "alembic_version" in tables
-            else ""
-        )
-        raise StorageVersionError(
-            f"The database holds tables {sorted(tables)} but no hpo version information, so it "
-            f"was not written by hpo.{hint}"
-        )
+        raise StorageVersionError(_foreign_database_message(tables))
     _schema.metadata.create_all(conn)
     _alembic_metadata.create_all(conn)
     database_uuid = str(uuid.uuid4())
