@@ -25,6 +25,7 @@ def _objective(trial: hpo.Trial) -> float:
     x = trial.suggest_float("x", -2.0, 2.0)
     lr = trial.suggest_float("lr", 1e-4, 1.0, log=True)
     optimizer = trial.suggest_categorical("optimizer", ["adam", SCRIPT])
+    trial.suggest_int(IMAGE, 1, 3)  # a parameter name with markup
     for step in range(3):
         trial.report(x * x + 1.0 / (step + 1), step)
     return x * x + 0.1 * lr + (optimizer == SCRIPT)

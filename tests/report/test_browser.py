@@ -8,7 +8,7 @@ from pathlib import Path
 import hpo
 from hpo.report import write_report
 from tests.browser import javascript_errors, render_offline_with_console
-from tests.report.conftest import figure_ids
+from tests.report.conftest import IMAGE, figure_ids
 
 
 def _drawn_figures(dom: str) -> list[str]:
@@ -54,12 +54,14 @@ def test_a_single_objective_report_draws_every_figure_without_errors(
 def test_a_multi_objective_report_draws_every_figure_without_errors(
     multi: hpo.Study, tmp_path: Path
 ) -> None:
+    multi.set_metric_names(["cost", IMAGE])
     path = write_report(multi, tmp_path / "multi.html")
     expected = figure_ids(path.read_text(encoding="utf-8"))
     assert len(expected) == 8
     dom, messages = render_offline_with_console(path.as_uri())
     assert javascript_errors(messages) == []
     assert _drawn_figures(dom) == expected
+    assert "pwned" not in dom
 
 
 def test_the_checks_fail_for_a_report_whose_plotly_js_is_missing(
