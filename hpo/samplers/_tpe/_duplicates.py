@@ -124,3 +124,57 @@ def pass_over_repeats(
     )
     if not mask.all():
         scores[mask] = -np.inf
+
+
+def independent_choice_without_repeat(
+    scores: np.ndarray,
+    candidates: Mapping[str, np.ndarray],
+    evaluated: Mapping[str, np.ndarray],
+    search_space: Mapping[str, BaseDistribution],
+) -> np.ndarray:
+    """Choose a candidate row per parameter (univariate TPE) that avoids repeats.
+
+    Each parameter takes its best-scoring candidate. If that combination repeats an evaluated
+    configuration, the new combination that changes one parameter at the smallest loss of
+    score is taken instead; if none is new, the repeat stands.
+
+    Parameters
+    ----------
+    scores:
+        Per candidate and parameter, shape ``(m, d)`` (``-inf`` for unusable entries),
+        columns in the search space's order.
+    candidates, evaluated:
+        Parameter name to internal values, shapes ``(m,)`` and ``(n,)``.
+    search_space:
+        Parameter name to distribution.
+
+    Returns
+    -------
+    numpy.ndarray
+        The chosen candidate row of each parameter, shape ``(d,)``.
+    """
+    best_rows = np.argmax(scores, axis=0)
+    shape = grid_shape(search_space)
+    if shape is None:
+        return best_rows
+    n_candidates, n_params = scores.shape
+    columns = np.repeat(np.arange(n_params), n_candidates)
+    rows = np.tile(np.arange(n_candidates), n_params)
+    # Option 0 is the best combination; the others change one parameter each.
+    options = np.tile(best_rows, (1 + len(rows), 1))
+    options[1 + np.arange(len(rows)), columns] = rows
+    best_scores = scores[best_rows, np.arange(n_params)]
+    with np.errstate(invalid="ignore"):
+        loss = np.concatenate([[0.0], best_scores[columns] - scores[rows, columns]])
+    values = {
+        name: np.asarray(candidates[name])[options[:, column]]
+        for column, name in enumerate(search_space)
+    }
+    new = ~repeated(
+        grid_keys(values, search_space, shape), grid_keys(evaluated, search_space, shape)
+    )
+    new &= np.isfinite(loss)
+    if new[0] or not new.any():
+        return best_rows
+    usable = np.flatnonzero(new)
+    return options[usable[np.argmin(loss[usable])]]

@@ -187,6 +187,16 @@ class TrialTable:
             mask &= ~np.isnan(column)
         return np.flatnonzero(mask)
 
+    def rows_with_exactly(self, names: Sequence[str]) -> np.ndarray:
+        """Return the rows that have every parameter in ``names`` and no other."""
+        rows = self.rows_with(names)
+        wanted = set(names)
+        mask = np.ones(len(rows), dtype=bool)
+        for name, column in self._columns.items():
+            if name not in wanted:
+                mask &= np.isnan(column[rows])
+        return rows[mask]
+
     def brackets(self, study: StudyView) -> np.ndarray:
         """Return each row's bracket id from the study's pruner, computing unknown ones once."""
         brackets = self._brackets[: self.size]

@@ -54,10 +54,11 @@ class TPESampler(BaseSampler):
     at random. Then, for each suggestion, the trials are ranked and split: the best
     ``gamma(n)`` form the good group, the others the bad group. A Parzen estimator
     (a kernel mixture) is fitted to each, ``n_ei_candidates`` points are drawn from the good
-    one ``l(x)``, and the point with the largest ``l(x) / g(x)`` is proposed. When the jointly
-    modelled parameters are all discrete (ints, stepped floats, categoricals), candidates that
-    repeat a finished or running trial's configuration are passed over unless all of them
-    do (Optuna proposes them; in a small grid they waste a large share of the trials).
+    one ``l(x)``, and the point with the largest ``l(x) / g(x)`` is proposed. When the
+    parameters proposed together are all discrete (ints, stepped floats, categoricals), a
+    proposal that repeats the configuration of a finished or running trial with exactly these
+    parameters is replaced by the best new one among the candidates, if any (Optuna proposes
+    repeats; in a small grid they waste a large share of the trials).
 
     Arguments given as ``None`` take their default.
 
@@ -542,9 +543,7 @@ class TPESampler(BaseSampler):
             scores = below_estimator.log_pdf(candidates) - above_estimator.log_pdf(candidates)
             scores = np.where(np.isnan(scores), -np.inf, scores)
             if self._avoid_repeats and _duplicates.grid_shape(search_space) is not None:
-                evaluated = {
-                    name: np.concatenate([below_obs[name], above_obs[name]]) for name in names
-                }
+                evaluated = self._evaluated(state, names, liars)
                 _duplicates.pass_over_repeats(scores, candidates, evaluated, search_space)
             best = int(np.argmax(scores))
             return {name: float(candidates[name][best]) for name in names}
@@ -552,10 +551,35 @@ class TPESampler(BaseSampler):
         per_parameter = below_estimator.log_pdf_per_parameter(
             candidates
         ) - above_estimator.log_pdf_per_parameter(candidates)
-        best_rows = np.argmax(np.where(np.isnan(per_parameter), -np.inf, per_parameter), axis=0)
+        per_parameter = np.where(np.isnan(per_parameter), -np.inf, per_parameter)
+        if self._avoid_repeats and _duplicates.grid_shape(search_space) is not None:
+            evaluated = self._evaluated(state, names, liars)
+            best_rows = _duplicates.independent_choice_without_repeat(
+                per_parameter, candidates, evaluated, search_space
+            )
+        else:
+            best_rows = np.argmax(per_parameter, axis=0)
         return {
             name: float(candidates[name][best_rows[column]]) for column, name in enumerate(names)
         }
+
+    @staticmethod
+    def _evaluated(
+        state: StudyState, names: list[str], liars: list[FrozenTrial]
+    ) -> dict[str, np.ndarray]:
+        """The configurations of the finished and running trials whose parameters are exactly
+        ``names`` (a trial with more parameters is not repeated by a proposal for ``names``)."""
+        table = state.table
+        rows = table.rows_with_exactly(names)
+        wanted = set(names)
+        same = [t for t in liars if set(t.params) == wanted]
+        evaluated = {}
+        for name in names:
+            column = table.column(name)
+            values = column[rows] if column is not None else np.zeros(0)
+            liar_values = [internal_value(t.distributions[name], t.params[name]) for t in same]
+            evaluated[name] = np.concatenate([values, np.asarray(liar_values, dtype=float)])
+        return evaluated
 
     def _distances(
         self, state: StudyState, search_space: dict[str, BaseDistribution]
