@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from hpo import logging
 from hpo._cli._errors import usage_error
 from hpo._cli._storage import open_storage
-from hpo.report._api import DEFAULT_MAX_IMPORTANCE_TRIALS, check_report_path
+from hpo.report._api import check_report_path
 
 if TYPE_CHECKING:
     from hpo.storages import BaseStorage
@@ -36,9 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-importance-trials",
         type=int,
         metavar="N",
-        default=DEFAULT_MAX_IMPORTANCE_TRIALS,
+        default=0,
         help="Compute the parameter importances on a random sample of at most N completed "
-        f"trials (default: {DEFAULT_MAX_IMPORTANCE_TRIALS}; 0: all of them).",
+        "trials (default: 0, all of them).",
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hpo.importance._base import BaseImportanceEvaluator
-from hpo.importance._fanova import FanovaImportanceEvaluator
+from hpo.importance._ped_anova import PedAnovaImportanceEvaluator
 
 if TYPE_CHECKING:
     from hpo.study import Study
@@ -36,7 +36,8 @@ def get_param_importances(
     study:
         The study.
     evaluator:
-        The importance algorithm; :class:`FanovaImportanceEvaluator` when ``None``.
+        The importance algorithm; :class:`PedAnovaImportanceEvaluator` when ``None`` (the
+        default of Optuna 5; pass :class:`FanovaImportanceEvaluator` for functional ANOVA).
     params:
         Names of the parameters to evaluate; ``None`` means all shared parameters.
     target:
@@ -78,11 +79,11 @@ def get_param_importances(
     1.0
     """
     if evaluator is None:
-        evaluator = FanovaImportanceEvaluator()
+        evaluator = PedAnovaImportanceEvaluator()
     if not isinstance(evaluator, BaseImportanceEvaluator):
         raise TypeError(
             f"evaluator must be a BaseImportanceEvaluator (for example "
-            f"FanovaImportanceEvaluator()), got {evaluator!r}."
+            f"PedAnovaImportanceEvaluator()), got {evaluator!r}."
         )
     if params is not None:
         if isinstance(params, str) or not all(isinstance(name, str) for name in params):

@@ -68,8 +68,8 @@ def importance_study(study: Study, max_trials: int | None, seed: int) -> tuple[S
     """Return the study the importances are computed on, and a note saying so if sampled.
 
     With more than ``max_trials`` COMPLETE trials, a random sample of that many (drawn with
-    ``seed``) is copied into an in-memory study: the importance forest's cost grows with the
-    rows it sees, and a sample of a thousand trials ranks the parameters about as well.
+    ``seed``) is copied into an in-memory study, for studies so large that even the default
+    evaluator takes long.
     """
     from hpo.samplers import RandomSampler
     from hpo.study import create_study
