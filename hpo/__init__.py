@@ -48,6 +48,7 @@ __all__ = [
     "load_study",
     "logging",
     "pruners",
+    "report",
     "samplers",
     "search_space",
     "storages",
@@ -58,7 +59,14 @@ __all__ = [
 ]
 
 # Heavier subpackages (analysis, plotting, the command line) load on first access.
-_LAZY_SUBMODULES = ("search_space", "visualization", "cli", "importance", "terminator")
+_LAZY_SUBMODULES = (
+    "search_space",
+    "visualization",
+    "cli",
+    "importance",
+    "terminator",
+    "report",
+)
 
 
 def __getattr__(name: str) -> Any:

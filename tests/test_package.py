@@ -66,6 +66,7 @@ def test_version() -> None:
 
 def test_lazy_submodule_and_unknown_attribute() -> None:
     assert hpo.visualization.__name__ == "hpo.visualization"
+    assert hpo.report.write_report.__module__.startswith("hpo.report")
     with pytest.raises(AttributeError, match="no_such_thing"):
         _ = hpo.no_such_thing  # type: ignore[attr-defined]
 
