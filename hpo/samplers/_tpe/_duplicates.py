@@ -19,13 +19,14 @@ from hpo.distributions import (
     IntDistribution,
 )
 
-# Grids with more points than this are not encoded (repeats are rare there anyway).
-_MAX_GRID_SIZE = 2**62
+# Grids with more points than this are not encoded (repeats are rare there anyway); below it
+# every key is an integer that a float64 holds exactly.
+_MAX_GRID_SIZE = 2**53
 
 
 def grid_shape(search_space: Mapping[str, BaseDistribution]) -> list[int] | None:
     """Return the number of values of each parameter, or None unless the space is a finite
-    grid of at most ``2**62`` points.
+    grid of at most ``2**53`` points.
 
     Parameters
     ----------
@@ -78,24 +79,30 @@ def grid_keys(
     Returns
     -------
     numpy.ndarray
-        Integer keys of shape ``(n,)``; equal keys mean equal configurations.
+        Integer-valued float keys of shape ``(n,)``; equal keys mean equal configurations.
     """
-    keys: np.ndarray | None = None
-    for (name, dist), count in zip(search_space.items(), shape):
-        column = np.asarray(values[name], dtype=float)
+    low = np.zeros(len(shape))
+    step = np.ones(len(shape))
+    for column, dist in enumerate(search_space.values()):
         if isinstance(dist, (IntDistribution, FloatDistribution)) and dist.step is not None:
-            index = (column - float(dist.low)) / float(dist.step)
-        else:
-            index = column
-        index_int = np.clip(np.round(index), 0, count - 1).astype(np.int64)
-        keys = index_int if keys is None else keys * count + index_int
-    assert keys is not None
-    return keys
+            low[column] = float(dist.low)
+            step[column] = float(dist.step)
+    table = np.stack([np.asarray(values[name], dtype=float) for name in search_space], axis=1)
+    index = (table - low) / step
+    np.rint(index, out=index)
+    np.clip(index, 0, np.asarray(shape) - 1, out=index)
+    # Mixed radix, the last parameter varying fastest; exact in float64 below 2**53.
+    radix = np.cumprod([1.0, *shape[:0:-1]])[::-1]
+    return index @ radix
 
 
 def repeated(candidate_keys: np.ndarray, evaluated_keys: np.ndarray) -> np.ndarray:
     """Return which candidates repeat an evaluated configuration (a boolean mask)."""
-    return np.isin(candidate_keys, evaluated_keys)
+    if len(evaluated_keys) == 0:
+        return np.zeros(len(candidate_keys), dtype=bool)
+    ordered = np.sort(evaluated_keys)
+    position = np.minimum(np.searchsorted(ordered, candidate_keys), len(ordered) - 1)
+    return ordered[position] == candidate_keys
 
 
 def pass_over_repeats(
