@@ -1,0 +1,144 @@
+"""Time to draw each matplotlib plot of a large SQLite study, hpo against Optuna.
+
+The matplotlib counterpart of bench_plots.py, on the same study (its ``build_study``): each
+library writes its own SQLite study, then every ``*.visualization.matplotlib`` function is
+called once on a freshly loaded study in a child process and its figure drawn once on the
+Agg canvas (matplotlib lays out and rasterizes only when a figure is drawn, so a figure that
+is built but never drawn hides most of the cost). Study loading is not timed; a call that
+passes the time cap is stopped and reported as "> cap" (a lower bound).  Usage:
+python benchmarks/bench_plots_matplotlib.py [--trials N] [--cap SECONDS] [--quick] [--plots a,b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import load_libraries, markdown_table, write_result
+from bench_plots import N_STEPS, build_study
+
+
+def _mpl(lib: Any) -> Any:
+    import importlib
+
+    return importlib.import_module(f"{lib.__name__}.visualization.matplotlib")
+
+
+PLOTS: dict[str, Callable[[Any, Any], Any]] = {
+    "plot_optimization_history": lambda lib, s: _mpl(lib).plot_optimization_history(s),
+    "plot_intermediate_values": lambda lib, s: _mpl(lib).plot_intermediate_values(s),
+    "plot_slice": lambda lib, s: _mpl(lib).plot_slice(s),
+    "plot_contour (10 params)": lambda lib, s: _mpl(lib).plot_contour(s),
+    "plot_contour (2 params)": lambda lib, s: _mpl(lib).plot_contour(s, params=["u0", "log0"]),
+    "plot_parallel_coordinate": lambda lib, s: _mpl(lib).plot_parallel_coordinate(s),
+    "plot_param_importances (PED-ANOVA)": lambda lib, s: _mpl(lib).plot_param_importances(
+        s, evaluator=lib.importance.PedAnovaImportanceEvaluator()
+    ),
+    "plot_edf": lambda lib, s: _mpl(lib).plot_edf(s),
+    "plot_rank": lambda lib, s: _mpl(lib).plot_rank(s),
+    "plot_timeline": lambda lib, s: _mpl(lib).plot_timeline(s),
+}
+
+
+def _figure_of(result: Any) -> Any:
+    import numpy as np
+
+    ax = result.flat[0] if isinstance(result, np.ndarray) else result
+    return ax.figure
+
+
+def _child(name: str, url: str, plot: str, pipe: Any) -> None:
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    # Fonts and the text layout engine load on the first draw: warm them up for both.
+    figure, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="warm-up")
+    ax.legend()
+    figure.canvas.draw()
+    plt.close(figure)
+
+    lib = load_libraries([name])[name]
+    warnings.simplefilter("ignore")  # Optuna's experimental-feature warnings
+    study = lib.load_study(study_name="plots", storage=url)
+    study.trials  # noqa: B018 - warm the storage's caches before timing
+    start = time.perf_counter()
+    _figure_of(PLOTS[plot](lib, study)).canvas.draw()
+    pipe.send(time.perf_counter() - start)
+
+
+def time_plot(name: str, url: str, plot: str, cap: float) -> float | None:
+    """Seconds one call and draw took in a fresh process, or ``None`` if over ``cap``."""
+    receiver, sender = mp.Pipe(duplex=False)
+    process = mp.get_context("fork").Process(target=_child, args=(name, url, plot, sender))
+    process.start()
+    deadline = time.monotonic() + cap + 60  # study loading is not part of the cap
+    while time.monotonic() < deadline and process.is_alive() and not receiver.poll(0.2):
+        pass
+    elapsed = receiver.recv() if receiver.poll(0) else None
+    if elapsed is None or elapsed > cap:
+        process.kill()
+    process.join()
+    if elapsed is not None and elapsed > cap:
+        return None
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=10_000)
+    parser.add_argument("--cap", type=float, default=120.0, help="seconds per call")
+    parser.add_argument("--quick", action="store_true", help="1,000 trials, 30 s cap")
+    parser.add_argument("--plots", default="", help="comma-separated subset of the rows")
+    args = parser.parse_args()
+    n_trials, cap = (1_000, 30.0) if args.quick else (args.trials, args.cap)
+    plots = [p for p in PLOTS if not args.plots or any(k in p for k in args.plots.split(","))]
+    libraries = load_libraries()
+    rows = []
+    with tempfile.TemporaryDirectory() as directory:
+        urls = {name: f"sqlite:///{directory}/{name}.db" for name in libraries}
+        for name, lib in libraries.items():
+            start = time.perf_counter()
+            build_study(lib, urls[name], n_trials)
+            print(f"{name}: study written in {time.perf_counter() - start:.1f} s", flush=True)
+        for plot in plots:
+            times = {name: time_plot(name, urls[name], plot, cap) for name in libraries}
+            hpo_time, optuna_time = times["hpo"], times["optuna"]
+            shown = {
+                name: f"{t:.3f}" if t is not None else f"> {cap:.0f}" for name, t in times.items()
+            }
+            if hpo_time is None:
+                ratio = "-"
+            elif optuna_time is None:
+                ratio = f"> {cap / hpo_time:.1f}x"
+            else:
+                ratio = f"{optuna_time / hpo_time:.1f}x"
+            rows.append([plot, shown["hpo"], shown["optuna"], ratio])
+            print(" | ".join(rows[-1]), flush=True)
+    table = markdown_table(["plot", "hpo (s)", "Optuna (s)", "Optuna / hpo"], rows)
+    summary = (
+        f"# matplotlib plots: time to build and draw the figure\n\n{n_trials:,} complete "
+        f"trials, 10 parameters (3 uniform, 3 log, 3 int, 1 categorical), {N_STEPS} "
+        f"intermediate values each, SQLite; one call plus one Agg draw per cell in a fresh "
+        f"process, study loading excluded; '> {cap:.0f}' = stopped at the time cap (a lower "
+        f"bound).\nPython {platform.python_version()}, {platform.machine()}.\n\n{table}"
+    )
+    print("\n" + table)
+    print(f"\n(written to {write_result('plots_matplotlib.md', summary)})")
+
+
+if __name__ == "__main__":
+    main()
