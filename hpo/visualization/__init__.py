@@ -5,6 +5,9 @@ renderer turns those into a ``plotly.graph_objects.Figure``. A plot with nothing
 with :class:`hpo.exceptions.HpoWarning` and returns an empty figure.
 """
 
+import importlib
+from typing import Any
+
 from hpo.visualization._contour import plot_contour
 from hpo.visualization._edf import plot_edf
 from hpo.visualization._history import plot_optimization_history
@@ -33,6 +36,14 @@ __all__ = [
     "plot_terminator_improvement",
     "plot_timeline",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # hpo.visualization.matplotlib on first access, as optuna.visualization.matplotlib is
+    # after `import optuna`; matplotlib itself is imported only when a plot is drawn.
+    if name == "matplotlib":
+        return importlib.import_module("hpo.visualization.matplotlib")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_available() -> bool:

@@ -43,13 +43,14 @@ def plot_contour(
     Returns
     -------
     plotly.graph_objects.Figure
-        The figure; empty (with a warning) without completed trials, with fewer than two
-        parameters or for an unknown parameter.
+        The figure; empty (with a warning) without completed trials or with fewer than two
+        parameters.
 
     Raises
     ------
     ValueError
-        For a multi-objective study without ``target``.
+        For a multi-objective study without ``target``, or a name in ``params`` that no
+        completed trial has.
 
     Examples
     --------

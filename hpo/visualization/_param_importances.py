@@ -48,9 +48,13 @@ def plot_param_importances(
     Returns
     -------
     plotly.graph_objects.Figure
-        The figure; empty (with a warning) without completed trials or for an unknown
-        parameter.
+        The figure; empty (with a warning) without completed trials.
 
+
+    Raises
+    ------
+    ValueError
+        For a name in ``params`` that no completed trial has.
     Examples
     --------
     >>> import hpo

@@ -41,13 +41,13 @@ def plot_slice(
     Returns
     -------
     plotly.graph_objects.Figure
-        The figure; empty (with a warning) without completed trials or for an unknown
-        parameter.
+        The figure; empty (with a warning) without completed trials.
 
     Raises
     ------
     ValueError
-        For a multi-objective study without ``target``.
+        For a multi-objective study without ``target``, or a name in ``params`` that no
+        completed trial has.
 
     Examples
     --------

@@ -36,10 +36,14 @@ def test_slice_params_and_target() -> None:
     [
         (hpo.create_study, None, "no completed trials"),
         (failed_only_study, None, "no completed trials"),
-        (mixed_study, ["nope"], "nope"),
     ],
 )
 def test_slice_empty_warns(make, params, match) -> None:  # type: ignore[no-untyped-def]
     with pytest.warns(HpoWarning, match=match):
         figure = plot_slice(make(), params=params)
     assert len(figure.data) == 0
+
+
+def test_an_unknown_parameter_is_an_error() -> None:
+    with pytest.raises(ValueError, match="nope"):
+        plot_slice(mixed_study(), params=["nope"])

@@ -165,16 +165,21 @@ def read_table(
 def choose_params(
     table: TrialTable, params: Sequence[str] | None, plot_name: str
 ) -> list[str] | None:
-    """Return the parameter names to plot, or ``None`` (after a warning) when nothing to show."""
+    """Return the parameter names to plot, or ``None`` (after a warning) when nothing to show.
+
+    Raises
+    ------
+    ValueError
+        For a name in ``params`` that no completed trial has (a typo, as in Optuna).
+    """
     if len(table) == 0:
         warn_empty(f"{plot_name}: the study has no completed trials; the figure is empty.")
         return None
     names = list(table.params) if params is None else list(params)
     missing = [name for name in names if name not in table.params]
     if missing:
-        warn_empty(
+        raise ValueError(
             f"{plot_name}: no completed trial has the parameter(s) {missing} "
-            f"(known: {list(table.params)}); the figure is empty."
+            f"(known: {list(table.params)})."
         )
-        return None
     return names

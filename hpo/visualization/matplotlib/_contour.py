@@ -127,15 +127,16 @@ def plot_contour(
     -------
     matplotlib.axes.Axes or numpy.ndarray
         One Axes for two parameters, else an ``n`` x ``n`` array of Axes (empty diagonal);
-        an empty Axes (with a warning) without completed trials, with fewer than two
-        parameters or for an unknown parameter.
+        an empty Axes (with a warning) without completed trials or with fewer than two
+        parameters.
 
     Raises
     ------
     ImportError
         When matplotlib is not installed.
     ValueError
-        For a multi-objective study without ``target``.
+        For a multi-objective study without ``target``, or a name in ``params`` that no
+        completed trial has.
 
     Examples
     --------

@@ -72,15 +72,15 @@ def plot_parallel_coordinate(
     Returns
     -------
     matplotlib.axes.Axes
-        The Axes holding the lines; empty (with a warning) without completed trials or for
-        an unknown parameter.
+        The Axes holding the lines; empty (with a warning) without completed trials.
 
     Raises
     ------
     ImportError
         When matplotlib is not installed.
     ValueError
-        For a multi-objective study without ``target``.
+        For a multi-objective study without ``target``, or a name in ``params`` that no
+        completed trial has.
 
     Examples
     --------

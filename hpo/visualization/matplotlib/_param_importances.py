@@ -57,14 +57,15 @@ def plot_param_importances(
     Returns
     -------
     matplotlib.axes.Axes
-        The axes; empty (with a warning) without completed trials or for an unknown
-        parameter.
+        The axes; empty (with a warning) without completed trials.
 
     Raises
     ------
     ImportError
         When matplotlib is not installed.
 
+    ValueError
+        For a name in ``params`` that no completed trial has.
     Examples
     --------
     >>> import hpo

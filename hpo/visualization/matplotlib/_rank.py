@@ -55,15 +55,15 @@ def plot_rank(
     -------
     matplotlib.axes.Axes or numpy.ndarray
         One Axes for one or two parameters, else an ``n`` x ``n`` array of Axes (empty
-        diagonal); an empty Axes (with a warning) without completed trials or for an
-        unknown parameter.
+        diagonal); an empty Axes (with a warning) without completed trials.
 
     Raises
     ------
     ImportError
         When matplotlib is not installed.
     ValueError
-        For a multi-objective study without ``target``.
+        For a multi-objective study without ``target``, or a name in ``params`` that no
+        completed trial has.
 
     Examples
     --------

@@ -53,15 +53,15 @@ def plot_slice(
     -------
     matplotlib.axes.Axes or numpy.ndarray
         One Axes for a single parameter, else a 1-d array of Axes (one per parameter,
-        sharing the y axis); an empty Axes (with a warning) without completed trials or
-        for an unknown parameter.
+        sharing the y axis); an empty Axes (with a warning) without completed trials.
 
     Raises
     ------
     ImportError
         When matplotlib is not installed.
     ValueError
-        For a multi-objective study without ``target``.
+        For a multi-objective study without ``target``, or a name in ``params`` that no
+        completed trial has.
 
     Examples
     --------

@@ -79,6 +79,26 @@ except ImportError as error:
     assert available == "False" and message == INSTALL_HINT
 
 
+def test_reachable_as_an_attribute_after_import_hpo_only() -> None:
+    # Optuna code writes optuna.visualization.matplotlib.plot_slice(...) after `import optuna`.
+    code = """
+import sys
+import hpo
+plot = hpo.visualization.matplotlib.plot_slice
+print(plot.__module__, "matplotlib" in sys.modules)
+try:
+    hpo.visualization.no_such_plot
+except AttributeError as error:
+    print(error)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    found, missing = result.stdout.strip().splitlines()
+    assert found == "hpo.visualization.matplotlib._slice False"
+    assert "no_such_plot" in missing
+
+
 def test_plots_register_their_figure_with_pyplot() -> None:
     import matplotlib.pyplot as plt
 

@@ -115,10 +115,14 @@ def test_target_and_multi_objective() -> None:
     [
         (hpo.create_study, None, "no completed trials"),
         (failed_only_study, None, "no completed trials"),
-        (mixed_study, ["x", "nope"], "nope"),
     ],
 )
 def test_nothing_to_show_warns_and_returns_an_empty_axes(make, params, match) -> None:  # type: ignore[no-untyped-def]
     with pytest.warns(HpoWarning, match=match):
         ax = plot_contour(make(), params=params)
     assert not isinstance(ax, np.ndarray) and is_empty(ax)
+
+
+def test_an_unknown_parameter_is_an_error() -> None:
+    with pytest.raises(ValueError, match="nope"):
+        plot_contour(mixed_study(), params=["x", "nope"])

@@ -90,7 +90,6 @@ def test_target_and_multi_objective() -> None:
     [
         (hpo.create_study, None, "no completed trials"),
         (failed_only_study, None, "no completed trials"),
-        (mixed_study, ["nope"], "nope"),
     ],
 )
 def test_nothing_to_show_warns_and_returns_an_empty_axes(make, params, match) -> None:  # type: ignore[no-untyped-def]
@@ -109,3 +108,8 @@ def test_no_trial_with_every_parameter_draws_no_line() -> None:
     assert len(figure.data[0].dimensions[0].values) == 0
     assert len(ax.collections[0].get_segments()) == 0
     assert tick_labels(ax) == ["Objective Value", "x", "y"]
+
+
+def test_an_unknown_parameter_is_an_error() -> None:
+    with pytest.raises(ValueError, match="nope"):
+        plot_parallel_coordinate(mixed_study(), params=["nope"])

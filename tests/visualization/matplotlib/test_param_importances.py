@@ -87,10 +87,14 @@ def test_target_gives_one_group_named_after_it() -> None:
     [
         (hpo.create_study, None, "no completed trials"),
         (failed_only_study, None, "no completed trials"),
-        (_study, ["nope"], "nope"),
     ],
 )
 def test_nothing_to_show_warns_and_returns_an_empty_axes(make, params, match) -> None:  # type: ignore[no-untyped-def]
     with pytest.warns(HpoWarning, match=match):
         ax = plot_param_importances(make(), params=params)
     assert is_empty(ax)
+
+
+def test_an_unknown_parameter_is_an_error() -> None:
+    with pytest.raises(ValueError, match="nope"):
+        plot_param_importances(_study(), params=["nope"])
