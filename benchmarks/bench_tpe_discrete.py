@@ -375,9 +375,11 @@ def _patch_ties() -> None:
 
 def apply_variant(sampler: Any, variant: str) -> None:
     """Change factors of an hpo TPESampler (``+``-separated): ``cells=X`` (discrete bandwidth
-    floor in grid cells), ``scale=X`` (multivariate bandwidth scale), ``optuna_bw``,
-    ``norepeat`` (skip candidates that repeat an evaluated configuration), ``prior=X``,
-    ``cat_smoothing``, ``ties=newest`` / ``ties=random``."""
+    floor in grid cells; 0 as before the fix), ``scale=X`` (multivariate bandwidth scale),
+    ``optuna_bw``, ``norepeat`` / ``repeat`` (skip candidates that repeat an evaluated
+    configuration, the default, or not, as before the fix), ``prior=X``, ``cat_smoothing``,
+    ``ties=newest`` / ``ties=random``. The ablations in docs/tpe.md ran on the code before the
+    fix, whose defaults were ``cells=0+repeat``."""
     from dataclasses import replace
 
     _ACTIVE.clear()
