@@ -71,3 +71,39 @@ def spread(rates: Sequence[float]) -> str:
     if len(rates) < 2:
         return "-"
     return f"±{statistics.stdev(rates) / statistics.mean(rates) * 100:.0f}%"
+
+
+def time_in_child(target: Callable[..., None], args: tuple[Any, ...], cap: float) -> float | None:
+    """Run ``target(*args, pipe)`` in a forked process; return the seconds it sends back.
+
+    The child times its own work and sends the seconds through ``pipe``. ``None`` when it
+    took longer than ``cap`` (it is then killed; its set-up gets a minute more, untimed).
+    """
+    import multiprocessing as mp
+
+    receiver, sender = mp.Pipe(duplex=False)
+    process = mp.get_context("fork").Process(target=target, args=(*args, sender))
+    process.start()
+    deadline = time.monotonic() + cap + 60
+    while time.monotonic() < deadline and process.is_alive() and not receiver.poll(0.2):
+        pass
+    elapsed = receiver.recv() if receiver.poll(0) else None
+    if elapsed is None or elapsed > cap:
+        process.kill()
+    process.join()
+    if elapsed is not None and elapsed > cap:
+        return None
+    return float(elapsed)
+
+
+def capped_row(label: str, times: dict[str, float | None], cap: float) -> list[str]:
+    """A table row: hpo's and Optuna's seconds ('> cap' when stopped) and Optuna / hpo."""
+    hpo_time, optuna_time = times["hpo"], times["optuna"]
+    shown = {name: f"{t:.3f}" if t is not None else f"> {cap:.0f}" for name, t in times.items()}
+    if hpo_time is None:
+        ratio = "-"
+    elif optuna_time is None:
+        ratio = f"> {cap / hpo_time:.1f}x"
+    else:
+        ratio = f"{optuna_time / hpo_time:.1f}x"
+    return [label, shown["hpo"], shown["optuna"], ratio]

@@ -11,7 +11,6 @@ python benchmarks/bench_plots.py [--trials N] [--cap SECONDS] [--quick] [--plots
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import platform
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import load_libraries, markdown_table, write_result
+from _common import capped_row, load_libraries, markdown_table, time_in_child, write_result
 
 N_STEPS = 5
 STUDY_NAMES = {1: "plots", 2: "plots_mo"}
@@ -87,7 +86,7 @@ def build_study(
 
 
 def _fanova(lib: Any) -> dict[str, Any]:
-    return {}
+    return {"evaluator": lib.importance.FanovaImportanceEvaluator(seed=0)}
 
 
 def _ped_anova(lib: Any) -> dict[str, Any]:
@@ -115,17 +114,21 @@ PLOTS: dict[str, tuple[int, Callable[[Any, Any], Any]]] = {
         lambda lib, s: lib.visualization.plot_contour(s, params=["u0", "log0"]),
     ),
     "plot_parallel_coordinate": (1, lambda lib, s: lib.visualization.plot_parallel_coordinate(s)),
-    "get_param_importances (default fANOVA)": (
+    "get_param_importances (default: PED-ANOVA)": (
         1,
         lambda lib, s: lib.importance.get_param_importances(s),
     ),
-    "plot_param_importances (default fANOVA)": (
+    "plot_param_importances (default: PED-ANOVA)": (
         1,
         lambda lib, s: lib.visualization.plot_param_importances(s),
     ),
-    "plot_param_importances (PED-ANOVA)": (
+    "get_param_importances (fANOVA)": (
         1,
-        lambda lib, s: lib.visualization.plot_param_importances(s, **_ped_anova(lib)),
+        lambda lib, s: lib.importance.get_param_importances(s, **_fanova(lib)),
+    ),
+    "plot_param_importances (fANOVA)": (
+        1,
+        lambda lib, s: lib.visualization.plot_param_importances(s, **_fanova(lib)),
     ),
     "plot_edf": (1, lambda lib, s: lib.visualization.plot_edf(s)),
     "plot_rank": (1, lambda lib, s: lib.visualization.plot_rank(s)),
@@ -175,19 +178,7 @@ def _child(name: str, url: str, plot: str, pipe: Any) -> None:
 
 def time_plot(name: str, url: str, plot: str, cap: float) -> float | None:
     """Seconds one call took in a fresh process, or ``None`` if it exceeded ``cap``."""
-    receiver, sender = mp.Pipe(duplex=False)
-    process = mp.get_context("fork").Process(target=_child, args=(name, url, plot, sender))
-    process.start()
-    deadline = time.monotonic() + cap + 60  # study loading is not part of the cap
-    while time.monotonic() < deadline and process.is_alive() and not receiver.poll(0.2):
-        pass
-    elapsed = receiver.recv() if receiver.poll(0) else None
-    if elapsed is None or elapsed > cap:
-        process.kill()
-    process.join()
-    if elapsed is not None and elapsed > cap:
-        return None
-    return elapsed
+    return time_in_child(_child, (name, url, plot), cap)
 
 
 def main() -> None:
@@ -210,17 +201,7 @@ def main() -> None:
             print(f"{name}: study written in {time.perf_counter() - start:.1f} s", flush=True)
         for plot in plots:
             times = {name: time_plot(name, urls[name], plot, cap) for name in libraries}
-            hpo_time, optuna_time = times["hpo"], times["optuna"]
-            shown = {
-                name: f"{t:.3f}" if t is not None else f"> {cap:.0f}" for name, t in times.items()
-            }
-            if hpo_time is None:
-                ratio = "-"
-            elif optuna_time is None:
-                ratio = f"> {cap / hpo_time:.1f}x"
-            else:
-                ratio = f"{optuna_time / hpo_time:.1f}x"
-            rows.append([plot, shown["hpo"], shown["optuna"], ratio])
+            rows.append(capped_row(plot, times, cap))
             print(" | ".join(rows[-1]), flush=True)
     table = markdown_table(["plot", "hpo (s)", "Optuna (s)", "Optuna / hpo"], rows)
     summary = (

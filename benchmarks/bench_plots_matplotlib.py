@@ -12,7 +12,6 @@ python benchmarks/bench_plots_matplotlib.py [--trials N] [--cap SECONDS] [--quic
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import platform
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import load_libraries, markdown_table, write_result
+from _common import capped_row, load_libraries, markdown_table, time_in_child, write_result
 from bench_plots import N_STEPS, build_study
 
 
@@ -82,19 +81,7 @@ def _child(name: str, url: str, plot: str, pipe: Any) -> None:
 
 def time_plot(name: str, url: str, plot: str, cap: float) -> float | None:
     """Seconds one call and draw took in a fresh process, or ``None`` if over ``cap``."""
-    receiver, sender = mp.Pipe(duplex=False)
-    process = mp.get_context("fork").Process(target=_child, args=(name, url, plot, sender))
-    process.start()
-    deadline = time.monotonic() + cap + 60  # study loading is not part of the cap
-    while time.monotonic() < deadline and process.is_alive() and not receiver.poll(0.2):
-        pass
-    elapsed = receiver.recv() if receiver.poll(0) else None
-    if elapsed is None or elapsed > cap:
-        process.kill()
-    process.join()
-    if elapsed is not None and elapsed > cap:
-        return None
-    return elapsed
+    return time_in_child(_child, (name, url, plot), cap)
 
 
 def main() -> None:
@@ -116,17 +103,7 @@ def main() -> None:
             print(f"{name}: study written in {time.perf_counter() - start:.1f} s", flush=True)
         for plot in plots:
             times = {name: time_plot(name, urls[name], plot, cap) for name in libraries}
-            hpo_time, optuna_time = times["hpo"], times["optuna"]
-            shown = {
-                name: f"{t:.3f}" if t is not None else f"> {cap:.0f}" for name, t in times.items()
-            }
-            if hpo_time is None:
-                ratio = "-"
-            elif optuna_time is None:
-                ratio = f"> {cap / hpo_time:.1f}x"
-            else:
-                ratio = f"{optuna_time / hpo_time:.1f}x"
-            rows.append([plot, shown["hpo"], shown["optuna"], ratio])
+            rows.append(capped_row(plot, times, cap))
             print(" | ".join(rows[-1]), flush=True)
     table = markdown_table(["plot", "hpo (s)", "Optuna (s)", "Optuna / hpo"], rows)
     summary = (
