@@ -30,12 +30,33 @@ def test_import_does_not_load_heavy_dependencies() -> None:
         """
         import sys
         import hpo
-        heavy = ["pandas", "plotly", "sqlalchemy"]
+        heavy = ["pandas", "plotly", "sqlalchemy", "scipy.optimize", "scipy.linalg"]
         print(",".join(m for m in heavy if m in sys.modules))
         """
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_samplers_that_need_more_of_scipy_load_on_first_access() -> None:
+    result = _run_python(
+        """
+        import sys
+        import hpo
+        from hpo.samplers import GPSampler
+        print(GPSampler.__module__, "scipy.optimize" in sys.modules)
+        print(hpo.samplers.CmaEsSampler.__module__)
+        try:
+            hpo.samplers.NoSuchSampler
+        except AttributeError as error:
+            print(error)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    gp, cmaes, missing = result.stdout.strip().splitlines()
+    assert gp == "hpo.samplers._gp._sampler True"
+    assert cmaes == "hpo.samplers._cmaes._sampler"
+    assert "NoSuchSampler" in missing
 
 
 def test_in_memory_optimize_does_not_load_heavy_dependencies() -> None:
