@@ -94,6 +94,18 @@ def test_study_attributes(storage: BaseStorage) -> None:
     frozen = storage.get_all_studies()[0]
     assert frozen.user_attrs == {"u": value, "u2": "overwritten"}
     assert frozen.system_attrs == {"s": [1, 2]}
+    # What a reader gets is a copy, down to nested lists and dicts: changing it changes
+    # nothing stored.
+    read = storage.get_study_user_attrs(study_id)
+    read["u"]["nested"].append("changed")
+    read["u"]["n"] = 4
+    storage.get_study_system_attrs(study_id)["s"].append(3)
+    frozen.user_attrs["u"]["nested"].clear()
+    assert storage.get_study_user_attrs(study_id)["u"] == {
+        "nested": [1, 2.5, "x", None, True],
+        "n": 3,
+    }
+    assert storage.get_study_system_attrs(study_id) == {"s": [1, 2]}
 
 
 def test_delete_study_removes_it_and_its_trials(storage: BaseStorage) -> None:
