@@ -25,7 +25,8 @@ from hpo.samplers._constraints import store_constraints
 from hpo.samplers._random import sample_uniform
 from hpo.samplers._tpe import _duplicates, _split
 from hpo.samplers._tpe._kernels import CategoricalDistanceFunc, categorical_distance_matrix
-from hpo.samplers._tpe._observations import COMPLETE, internal_value
+from hpo.samplers._tpe._liars import PROPOSAL_KEY, Liars, find_liars, proposal_text
+from hpo.samplers._tpe._observations import COMPLETE
 from hpo.samplers._tpe._parzen_estimator import ParzenEstimator, ParzenEstimatorParameters
 from hpo.samplers._tpe._study_state import StudyState, default_weights_cached
 from hpo.samplers._tpe._weights import (
@@ -103,7 +104,9 @@ class TPESampler(BaseSampler):
         Default True.
     constant_liar:
         Count RUNNING trials as bad, so parallel workers do not propose the same point.
-        Default True.
+        Default True. The relative proposal of a trial is then stored with it (trial system
+        attribute ``"tpe:proposal"``, JSON), so that a RUNNING trial counts from its first
+        suggestion on, in every worker, not only once it has recorded all its parameters.
     constraints_func:
         ``constraints_func(trial) -> sequence of floats``, evaluated when a trial completes;
         the trial is feasible when all values are ``<= 0``. Infeasible trials are ranked
@@ -327,6 +330,11 @@ class TPESampler(BaseSampler):
                     internal.update(
                         self._sample(study, trial, state, running, sub_space, multivariate)
                     )
+        if self._constant_liar:
+            # Other workers count this trial as a liar before it records its parameters.
+            text = proposal_text(trial, internal, search_space)
+            if text is not None:
+                study._set_trial_system_attr(trial, PROPOSAL_KEY, text)
         return {
             name: search_space[name].to_external_repr(value) for name, value in internal.items()
         }
@@ -499,21 +507,17 @@ class TPESampler(BaseSampler):
         table = state.table
         names = list(search_space)
         rows = table.rows_with(names)
-        liars: list[FrozenTrial] = []
-        if self._constant_liar:
-            liars = [
-                t
-                for t in running
-                if t.number != trial.number and all(name in t.params for name in names)
-            ]
+        # Under the constant liar, RUNNING trials join the bad group (_liars.py).
+        liars = find_liars(running if self._constant_liar else [], trial, search_space)
         bracket = study.pruner.bracket_id(study, trial)
         if bracket is not None:
             rows = rows[table.brackets(study)[rows] == bracket]
-            liars = [t for t in liars if study.pruner.bracket_id(study, t) == bracket]
+            liars = liars.select(
+                [study.pruner.bracket_id(study, t) == bracket for t in liars.trials]
+            )
 
-        liar_numbers = tuple(t.number for t in liars)
         below, above, below_weights, above_weights = self._split_and_weigh(
-            study, state, rows, liar_numbers
+            study, state, rows, liars.numbers
         )
 
         below_obs: dict[str, np.ndarray] = {}
@@ -523,12 +527,7 @@ class TPESampler(BaseSampler):
             assert column is not None or len(rows) == 0
             below_obs[name] = column[below] if column is not None else np.zeros(0)
             above_values = column[above] if column is not None else np.zeros(0)
-            if liars:
-                liar_values = [
-                    internal_value(t.distributions[name], t.params[name]) for t in liars
-                ]
-                above_values = np.concatenate([above_values, liar_values])
-            above_obs[name] = above_values
+            above_obs[name] = np.concatenate([above_values, liars.values[name]])
 
         parameters = self._multivariate_parameters if multivariate else self._parameters
         distances = self._distances(state, search_space)
@@ -564,21 +563,17 @@ class TPESampler(BaseSampler):
         }
 
     @staticmethod
-    def _evaluated(
-        state: StudyState, names: list[str], liars: list[FrozenTrial]
-    ) -> dict[str, np.ndarray]:
+    def _evaluated(state: StudyState, names: list[str], liars: Liars) -> dict[str, np.ndarray]:
         """The configurations of the finished and running trials whose parameters are exactly
         ``names`` (a trial with more parameters is not repeated by a proposal for ``names``)."""
         table = state.table
         rows = table.rows_with_exactly(names)
-        wanted = set(names)
-        same = [t for t in liars if set(t.params) == wanted]
+        running = liars.with_exactly(names)
         evaluated = {}
         for name in names:
             column = table.column(name)
             values = column[rows] if column is not None else np.zeros(0)
-            liar_values = [internal_value(t.distributions[name], t.params[name]) for t in same]
-            evaluated[name] = np.concatenate([values, np.asarray(liar_values, dtype=float)])
+            evaluated[name] = np.concatenate([values, running[name]])
         return evaluated
 
     def _distances(
