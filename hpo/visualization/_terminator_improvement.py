@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hpo.terminator import BaseErrorEvaluator, BaseImprovementEvaluator
 from hpo.visualization._data._terminator_improvement import terminator_improvement_data
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from hpo.study import Study
+    from hpo.terminator import BaseErrorEvaluator, BaseImprovementEvaluator
 
 IMPROVEMENT_COLOR = "rgb(31, 119, 180)"
 ERROR_COLOR = "rgb(214, 39, 40)"

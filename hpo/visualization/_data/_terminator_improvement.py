@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hpo.exceptions import HpoWarning
-from hpo.terminator import BaseErrorEvaluator, BaseImprovementEvaluator, improvement_history
 
 if TYPE_CHECKING:
     from hpo.study import Study
+    from hpo.terminator import BaseErrorEvaluator, BaseImprovementEvaluator
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +76,9 @@ def terminator_improvement_data(
     >>> data.improvements.tolist(), data.n_warmup
     ([5.0, 5.0, 4.0], 2)
     """
+    # The terminator needs scipy.optimize (its Gaussian process): loaded with the first plot.
+    from hpo.terminator import improvement_history
+
     history = improvement_history(
         study,
         improvement_evaluator,
