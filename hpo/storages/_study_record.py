@@ -38,7 +38,6 @@ def copy_attrs(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-
 def in_states(trials: list[FrozenTrial], states: Container[TrialState]) -> list[FrozenTrial]:
     """Return the trials whose state is in ``states``, in order (one set lookup per trial)."""
     wanted = set(states) if isinstance(states, (tuple, list, set, frozenset)) else None
