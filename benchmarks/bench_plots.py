@@ -181,28 +181,46 @@ def time_plot(name: str, url: str, plot: str, cap: float) -> float | None:
     return time_in_child(_child, (name, url, plot), cap)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(description: str, names: list[str]) -> tuple[int, float, list[str]]:
+    """The trial count, the time cap and the rows to run, from the command line."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--trials", type=int, default=10_000)
-    parser.add_argument("--cap", type=float, default=120.0, help="seconds per Optuna call")
+    parser.add_argument("--cap", type=float, default=120.0, help="seconds per call")
     parser.add_argument("--quick", action="store_true", help="1,000 trials, 30 s cap")
     parser.add_argument("--plots", default="", help="comma-separated subset of the rows")
     args = parser.parse_args()
     n_trials, cap = (1_000, 30.0) if args.quick else (args.trials, args.cap)
-    plots = [p for p in PLOTS if not args.plots or any(k in p for k in args.plots.split(","))]
+    chosen = [p for p in names if not args.plots or any(k in p for k in args.plots.split(","))]
+    return n_trials, cap, chosen
+
+
+def measure(
+    plots: list[str],
+    time_one: Callable[[str, str, str, float], float | None],
+    n_trials: int,
+    cap: float,
+    objectives: tuple[int, ...] = (1,),
+) -> list[list[str]]:
+    """Write each library's studies, time every row with ``time_one``; the table rows."""
     libraries = load_libraries()
     rows = []
     with tempfile.TemporaryDirectory() as directory:
         urls = {name: f"sqlite:///{directory}/{name}.db" for name in libraries}
         for name, lib in libraries.items():
             start = time.perf_counter()
-            build_study(lib, urls[name], n_trials)
-            build_study(lib, urls[name], n_trials, n_objectives=2)
+            for n_objectives in objectives:
+                build_study(lib, urls[name], n_trials, n_objectives=n_objectives)
             print(f"{name}: study written in {time.perf_counter() - start:.1f} s", flush=True)
         for plot in plots:
-            times = {name: time_plot(name, urls[name], plot, cap) for name in libraries}
+            times = {name: time_one(name, urls[name], plot, cap) for name in libraries}
             rows.append(capped_row(plot, times, cap))
             print(" | ".join(rows[-1]), flush=True)
+    return rows
+
+
+def main() -> None:
+    n_trials, cap, plots = parse_args(__doc__.splitlines()[0], list(PLOTS))
+    rows = measure(plots, time_plot, n_trials, cap, objectives=(1, 2))
     table = markdown_table(["plot", "hpo (s)", "Optuna (s)", "Optuna / hpo"], rows)
     summary = (
         f"# Plots: time to build the figure\n\n{n_trials:,} complete trials, 10 parameters "

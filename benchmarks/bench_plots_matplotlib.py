@@ -11,10 +11,8 @@ python benchmarks/bench_plots_matplotlib.py [--trials N] [--cap SECONDS] [--quic
 
 from __future__ import annotations
 
-import argparse
 import platform
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,8 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import capped_row, load_libraries, markdown_table, time_in_child, write_result
-from bench_plots import N_STEPS, build_study
+from _common import load_libraries, markdown_table, time_in_child, write_result
+from bench_plots import N_STEPS, measure, parse_args
 
 
 def _mpl(lib: Any) -> Any:
@@ -85,26 +83,8 @@ def time_plot(name: str, url: str, plot: str, cap: float) -> float | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=10_000)
-    parser.add_argument("--cap", type=float, default=120.0, help="seconds per call")
-    parser.add_argument("--quick", action="store_true", help="1,000 trials, 30 s cap")
-    parser.add_argument("--plots", default="", help="comma-separated subset of the rows")
-    args = parser.parse_args()
-    n_trials, cap = (1_000, 30.0) if args.quick else (args.trials, args.cap)
-    plots = [p for p in PLOTS if not args.plots or any(k in p for k in args.plots.split(","))]
-    libraries = load_libraries()
-    rows = []
-    with tempfile.TemporaryDirectory() as directory:
-        urls = {name: f"sqlite:///{directory}/{name}.db" for name in libraries}
-        for name, lib in libraries.items():
-            start = time.perf_counter()
-            build_study(lib, urls[name], n_trials)
-            print(f"{name}: study written in {time.perf_counter() - start:.1f} s", flush=True)
-        for plot in plots:
-            times = {name: time_plot(name, urls[name], plot, cap) for name in libraries}
-            rows.append(capped_row(plot, times, cap))
-            print(" | ".join(rows[-1]), flush=True)
+    n_trials, cap, plots = parse_args(__doc__.splitlines()[0], list(PLOTS))
+    rows = measure(plots, time_plot, n_trials, cap)
     table = markdown_table(["plot", "hpo (s)", "Optuna (s)", "Optuna / hpo"], rows)
     summary = (
         f"# matplotlib plots: time to build and draw the figure\n\n{n_trials:,} complete "
