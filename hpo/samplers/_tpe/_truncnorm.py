@@ -6,8 +6,18 @@ tail, where ``ndtr`` alone would round to 0 or 1.
 
 from __future__ import annotations
 
+import functools
+from types import ModuleType
+
 import numpy as np
-from scipy.special import log_ndtr, ndtr, ndtri_exp
+
+
+@functools.cache
+def _special() -> ModuleType:
+    # scipy.special takes about 0.2 s to import: loaded with the first sample, not with hpo.
+    import scipy.special
+
+    return scipy.special
 
 # Below this mass, ndtr differences lose their relative precision; recompute in log space.
 _TINY_MASS = 1e-100
@@ -33,19 +43,19 @@ def log_normal_mass(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     if lower.max(initial=-np.inf) <= 0.0 <= upper.min(initial=np.inf):
         # Intervals around 0 at least one standard deviation wide (every kernel mass over the
         # unit domain with sigma <= 1) have mass >= 0.38: no precision issue.
-        return np.log(ndtr(upper) - ndtr(lower))
+        return np.log(_special().ndtr(upper) - _special().ndtr(lower))
     lower, upper = np.broadcast_arrays(lower, upper)
     # Phi(b) - Phi(a) = Phi(-a) - Phi(-b): work in the left tail, where Phi is exact.
     flip = lower > 0
     low = np.where(flip, -upper, lower)
     high = np.where(flip, -lower, upper)
     with np.errstate(divide="ignore"):
-        mass = ndtr(high) - ndtr(low)
+        mass = _special().ndtr(high) - _special().ndtr(low)
         result = np.log(mass)
     small = mass < _TINY_MASS
     if small.any():
-        log_low = log_ndtr(low[small])
-        log_high = log_ndtr(high[small])
+        log_low = _special().log_ndtr(low[small])
+        log_high = _special().log_ndtr(high[small])
         with np.errstate(divide="ignore", invalid="ignore"):
             precise = log_high + np.log1p(-np.exp(log_low - log_high))
         precise[~(high[small] > low[small])] = -np.inf
@@ -77,9 +87,9 @@ def log_unit_interval_mass(mean: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     near_high = mean > 1.0 - reach
     tails = np.zeros(mean.shape)
     if near_low.any():
-        tails[near_low] = ndtr(-mean[near_low] / sigma[near_low])
+        tails[near_low] = _special().ndtr(-mean[near_low] / sigma[near_low])
     if near_high.any():
-        tails[near_high] += ndtr((mean[near_high] - 1.0) / sigma[near_high])
+        tails[near_high] += _special().ndtr((mean[near_high] - 1.0) / sigma[near_high])
     with np.errstate(divide="ignore"):
         result = np.log1p(-tails)
     # Means outside [0, 1] may leave almost no mass inside; recompute those precisely.
@@ -121,11 +131,11 @@ def sample_truncated_normal(
     flip = lower > 0
     a = np.where(flip, -upper, lower)
     b = np.where(flip, -lower, upper)
-    log_a = log_ndtr(a)
-    log_b = log_ndtr(b)
+    log_a = _special().log_ndtr(a)
+    log_b = _special().log_ndtr(b)
     uniform = rng.random(mean.shape)
     with np.errstate(divide="ignore"):
         log_u = np.logaddexp(np.log1p(-uniform) + log_a, np.log(uniform) + log_b)
-    z = np.clip(ndtri_exp(log_u), a, b)
+    z = np.clip(_special().ndtri_exp(log_u), a, b)
     z = np.where(flip, -z, z)
     return np.clip(mean + sigma * z, low, high)
