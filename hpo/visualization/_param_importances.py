@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hpo.trial import TrialState
 from hpo.visualization._common import figure
-from hpo.visualization._data._param_importances import importance_bars
-from hpo.visualization._data._trials import Target, choose_params, table_from_trials
+from hpo.visualization._data._param_importances import importance_bars, importance_label
+from hpo.visualization._data._trials import Target
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -37,7 +36,7 @@ def plot_param_importances(
     study:
         The study.
     evaluator:
-        The importance evaluator; :class:`hpo.importance.FanovaImportanceEvaluator` by default.
+        The importance evaluator; :class:`hpo.importance.PedAnovaImportanceEvaluator` by default.
     params:
         The parameters to evaluate; by default those every completed trial has.
     target:
@@ -50,11 +49,11 @@ def plot_param_importances(
     plotly.graph_objects.Figure
         The figure; empty (with a warning) without completed trials.
 
-
     Raises
     ------
     ValueError
         For a name in ``params`` that no completed trial has.
+
     Examples
     --------
     >>> import hpo
@@ -73,11 +72,9 @@ def plot_param_importances(
         "xaxis": {"title": {"text": "Hyperparameter Importance"}},
         "yaxis": {"title": {"text": "Hyperparameter"}},
     }
-    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-    table = table_from_trials(complete, with_values=False)
-    if not choose_params(table, params, "plot_param_importances"):
-        return figure(TITLE, **layout)
     bars = importance_bars(study, evaluator, params, target, target_name)
+    if bars is None:
+        return figure(TITLE, **layout)
     result = figure(TITLE, **layout, showlegend=len(bars.names) > 1)
     for name, importances in zip(bars.names, bars.importances, strict=True):
         result.add_trace(
@@ -86,7 +83,7 @@ def plot_param_importances(
                 y=bars.params,
                 orientation="h",
                 name=name,
-                text=[f"{value:.2f}" if value >= 0.01 else "<0.01" for value in importances],
+                text=[importance_label(value) for value in importances],
                 textposition="outside",
                 hovertemplate="%{y}: %{x}<extra></extra>",
             )

@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hpo.importance import get_param_importances
-from hpo.visualization._data._trials import Target
+from hpo.trial import TrialState
+from hpo.visualization._data._trials import Target, choose_params, table_from_trials
 
 if TYPE_CHECKING:
     from hpo.importance import BaseImportanceEvaluator
     from hpo.study import Study
     from hpo.trial import FrozenTrial
+
+
+PLOT = "plot_param_importances"
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,17 +43,32 @@ def _objective(index: int) -> Target:
     return value
 
 
+def importance_label(value: float) -> str:
+    """The text shown on a bar: two decimals, or ``<0.01`` for smaller values."""
+    return f"{value:.2f}" if value >= 0.01 else "<0.01"
+
+
 def importance_bars(
     study: Study,
     evaluator: BaseImportanceEvaluator | None,
     params: Sequence[str] | None,
     target: Target | None,
     target_name: str,
-) -> ImportanceBars:
+) -> ImportanceBars | None:
     """Evaluate the importances of the study (one row per objective when ``target`` is None).
 
     Rows are named after the study's metric names when it has them and ``target`` is None.
+    ``None`` when there is nothing to show: no completed trial (after a warning) or no
+    parameter.
+
+    Raises
+    ------
+    ValueError
+        For a name in ``params`` that no completed trial has.
     """
+    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if not choose_params(table_from_trials(complete, with_values=False), params, PLOT):
+        return None
     n_objectives = len(study.directions)
     metric_names = study.metric_names if target is None else None
     if target is not None or n_objectives == 1:

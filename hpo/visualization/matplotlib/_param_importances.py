@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hpo.trial import TrialState
-from hpo.visualization._data._param_importances import importance_bars
-from hpo.visualization._data._trials import Target, choose_params, table_from_trials
+from hpo.visualization._data._param_importances import importance_bars, importance_label
+from hpo.visualization._data._trials import Target
 from hpo.visualization.matplotlib._common import legend, new_axes, pyplot
 
 if TYPE_CHECKING:
@@ -19,11 +18,6 @@ if TYPE_CHECKING:
 
 TITLE = "Hyperparameter Importances"
 BAR_SPAN = 0.8
-
-
-def importance_label(value: float) -> str:
-    """The text written next to a bar."""
-    return f"{value:.2f}" if value >= 0.01 else "<0.01"
 
 
 def plot_param_importances(
@@ -46,7 +40,7 @@ def plot_param_importances(
     study:
         The study.
     evaluator:
-        The importance evaluator; :class:`hpo.importance.FanovaImportanceEvaluator` by default.
+        The importance evaluator; :class:`hpo.importance.PedAnovaImportanceEvaluator` by default.
     params:
         The parameters to evaluate; by default those every completed trial has.
     target:
@@ -63,9 +57,9 @@ def plot_param_importances(
     ------
     ImportError
         When matplotlib is not installed.
-
     ValueError
         For a name in ``params`` that no completed trial has.
+
     Examples
     --------
     >>> import hpo
@@ -84,11 +78,9 @@ def plot_param_importances(
     ax = new_axes(TITLE)
     ax.set_xlabel("Hyperparameter Importance")
     ax.set_ylabel("Hyperparameter")
-    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-    table = table_from_trials(complete, with_values=False)
-    if not choose_params(table, params, "plot_param_importances"):
-        return ax
     bars = importance_bars(study, evaluator, params, target, target_name)
+    if bars is None:
+        return ax
     n_groups = len(bars.names)
     height = BAR_SPAN / n_groups
     positions = np.arange(len(bars.params), dtype=float)
