@@ -13,6 +13,7 @@ the others.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -116,22 +117,32 @@ def stored_proposal(trial: FrozenTrial) -> dict[str, float]:
     if raw is None or not _SHARE_PROPOSALS:
         return {}
     if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return {}
+        # Every suggestion reads the proposals of all RUNNING trials: parse each text once.
+        return dict(_parse_proposal(raw))
+    return dict(_well_formed(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_proposal(text: str) -> tuple[tuple[str, float], ...]:
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return ()
+    return _well_formed(raw)
+
+
+def _well_formed(raw: Any) -> tuple[tuple[str, float], ...]:
+    """The ``(name, finite float)`` entries of a decoded proposal; nothing if not an object."""
     if not isinstance(raw, dict):
-        return {}
-    proposal: dict[str, float] = {}
-    for name, value in raw.items():
-        if (
-            isinstance(name, str)
-            and isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and math.isfinite(value)
-        ):
-            proposal[name] = float(value)
-    return proposal
+        return ()
+    return tuple(
+        (name, float(value))
+        for name, value in raw.items()
+        if isinstance(name, str)
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
 
 
 class Liars:
