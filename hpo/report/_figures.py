@@ -24,6 +24,7 @@ import numpy as np
 
 from hpo import visualization
 from hpo.trial import FrozenTrial, TrialState
+from hpo.visualization._data._trials import objective_target
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -109,14 +110,6 @@ def _importance_section(study: Study, max_trials: int | None, seed: int) -> Repo
     return section
 
 
-def _objective(index: int) -> Callable[[FrozenTrial], float]:
-    def value(trial: FrozenTrial) -> float:
-        values = trial.values
-        return float("nan") if values is None else values[index]
-
-    return value
-
-
 def _per_objective_sections(study: Study) -> list[ReportSection]:
     n_objectives = len(study.directions)
     names = study.metric_names or [f"Objective {k}" for k in range(n_objectives)]
@@ -127,7 +120,7 @@ def _per_objective_sections(study: Study) -> list[ReportSection]:
         ("Parallel coordinate", visualization.plot_parallel_coordinate),
     ):
         for index, name in enumerate(names):
-            target = _objective(index)
+            target = objective_target(index)
 
             def build(
                 plot: Callable[..., go.Figure] = plot,

@@ -10,12 +10,16 @@ import numpy as np
 
 from hpo.importance import get_param_importances
 from hpo.trial import TrialState
-from hpo.visualization._data._trials import Target, choose_params, table_from_trials
+from hpo.visualization._data._trials import (
+    Target,
+    choose_params,
+    objective_target,
+    table_from_trials,
+)
 
 if TYPE_CHECKING:
     from hpo.importance import BaseImportanceEvaluator
     from hpo.study import Study
-    from hpo.trial import FrozenTrial
 
 
 PLOT = "plot_param_importances"
@@ -32,15 +36,6 @@ class ImportanceBars:
     names: list[str]
     params: list[str]
     importances: np.ndarray
-
-
-def _objective(index: int) -> Target:
-    def value(trial: FrozenTrial) -> float:
-        values = trial.values
-        assert values is not None
-        return values[index]
-
-    return value
 
 
 def importance_label(value: float) -> str:
@@ -75,7 +70,7 @@ def importance_bars(
         targets: list[Target | None] = [target]
         names = [target_name] if metric_names is None else list(metric_names)
     else:
-        targets = [_objective(k) for k in range(n_objectives)]
+        targets = [objective_target(k) for k in range(n_objectives)]
         names = metric_names or [f"{target_name} {k}" for k in range(n_objectives)]
     results = [
         get_param_importances(

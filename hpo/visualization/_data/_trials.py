@@ -24,6 +24,16 @@ if TYPE_CHECKING:
 Target = Callable[[FrozenTrial], float]
 
 
+def objective_target(index: int) -> Target:
+    """The target that reads a trial's ``index``-th objective value (NaN without values)."""
+
+    def value(trial: FrozenTrial) -> float:
+        values = trial._values
+        return _NAN if values is None else values[index]
+
+    return value
+
+
 def warn_empty(message: str) -> None:
     """Warn that a plot has nothing to show (every plot then returns an empty figure)."""
     warnings.warn(message, HpoWarning, stacklevel=4)
