@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 import hpo
+from hpo._keys import CONSTRAINTS_KEY
 from hpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from hpo.trial import TrialState, create_trial
 
@@ -61,4 +64,37 @@ def failed_only_study() -> hpo.Study:
     study.add_trial(
         create_trial(state=TrialState.PRUNED, params={"x": 0.5}, distributions={"x": X})
     )
+    return study
+
+
+#: The start of the timeline studies' clock.
+T0 = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
+
+
+def add_timed_trial(
+    study: hpo.Study,
+    state: TrialState,
+    start_s: float | None,
+    end_s: float | None,
+    constraints: list[float] | None = None,
+) -> None:
+    """Add a trial in ``state`` that ran from ``T0 + start_s`` to ``T0 + end_s`` seconds."""
+    trial = create_trial(
+        state=state,
+        value=1.0 if state == TrialState.COMPLETE else None,
+        system_attrs={} if constraints is None else {CONSTRAINTS_KEY: constraints},
+    )
+    trial.datetime_start = None if start_s is None else T0 + datetime.timedelta(seconds=start_s)
+    trial.datetime_complete = None if end_s is None else T0 + datetime.timedelta(seconds=end_s)
+    study.add_trial(trial)
+
+
+def timeline_study() -> hpo.Study:
+    """Complete, pruned, failed, infeasible complete and waiting trials on a known clock."""
+    study = hpo.create_study()
+    add_timed_trial(study, TrialState.COMPLETE, 0, 2)
+    add_timed_trial(study, TrialState.PRUNED, 1, 4)
+    add_timed_trial(study, TrialState.FAIL, 3, 3.5)
+    add_timed_trial(study, TrialState.COMPLETE, 4, 5, constraints=[0.5])
+    add_timed_trial(study, TrialState.WAITING, None, None)
     return study

@@ -5,44 +5,14 @@ import datetime
 import pytest
 
 import hpo
-from hpo._keys import CONSTRAINTS_KEY
 from hpo.exceptions import HpoWarning
-from hpo.trial import TrialState
 from hpo.visualization._data._timeline import timeline_data
 from hpo.visualization._timeline import CATEGORY_COLORS, plot_timeline
-
-T0 = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
-
-
-def _add(
-    study: hpo.Study,
-    state: TrialState,
-    start_s: float | None,
-    end_s: float | None,
-    constraints: list[float] | None = None,
-) -> None:
-    trial = hpo.create_trial(
-        state=state,
-        value=1.0 if state == TrialState.COMPLETE else None,
-        system_attrs={} if constraints is None else {CONSTRAINTS_KEY: constraints},
-    )
-    trial.datetime_start = None if start_s is None else T0 + datetime.timedelta(seconds=start_s)
-    trial.datetime_complete = None if end_s is None else T0 + datetime.timedelta(seconds=end_s)
-    study.add_trial(trial)
-
-
-def _study() -> hpo.Study:
-    study = hpo.create_study()
-    _add(study, TrialState.COMPLETE, 0, 2)
-    _add(study, TrialState.PRUNED, 1, 4)
-    _add(study, TrialState.FAIL, 3, 3.5)
-    _add(study, TrialState.COMPLETE, 4, 5, constraints=[0.5])
-    _add(study, TrialState.WAITING, None, None)
-    return study
+from tests.visualization.helpers import T0, timeline_study
 
 
 def test_bars_start_end_and_colors_per_state() -> None:
-    figure = plot_timeline(_study())
+    figure = plot_timeline(timeline_study())
     traces = {trace.name: trace for trace in figure.data}
     assert set(traces) == {"COMPLETE", "PRUNED", "FAIL", "INFEASIBLE"}
     expected = {  # category: (trial numbers, start seconds, duration seconds)
@@ -75,11 +45,11 @@ def test_running_trial_ends_now() -> None:
 
 
 def test_n_recent_trials_keeps_the_last_ones() -> None:
-    data = timeline_data(_study(), n_recent_trials=2)
+    data = timeline_data(timeline_study(), n_recent_trials=2)
     assert data.numbers == (2, 3)
     for bad in (0, -1, 1.5):
         with pytest.raises(ValueError, match="n_recent_trials"):
-            plot_timeline(_study(), n_recent_trials=bad)  # type: ignore[arg-type]
+            plot_timeline(timeline_study(), n_recent_trials=bad)  # type: ignore[arg-type]
 
 
 def test_empty_study_warns() -> None:

@@ -9,44 +9,15 @@ import pytest
 from matplotlib.colors import to_rgba
 
 import hpo
-from hpo._keys import CONSTRAINTS_KEY
 from hpo.exceptions import HpoWarning
-from hpo.trial import TrialState
 from hpo.visualization import plot_timeline as plotly_timeline
 from hpo.visualization._data._timeline import timeline_data
 from hpo.visualization.matplotlib import plot_timeline
 from hpo.visualization.matplotlib._timeline import CATEGORY_COLORS
+from tests.visualization.helpers import T0, timeline_study
 from tests.visualization.matplotlib.helpers import is_empty, legend_texts
 
-T0 = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
 SECOND = 1 / 86400  # a second in matplotlib date units (days)
-
-
-def _add(
-    study: hpo.Study,
-    state: TrialState,
-    start_s: float | None,
-    end_s: float | None,
-    constraints: list[float] | None = None,
-) -> None:
-    trial = hpo.create_trial(
-        state=state,
-        value=1.0 if state == TrialState.COMPLETE else None,
-        system_attrs={} if constraints is None else {CONSTRAINTS_KEY: constraints},
-    )
-    trial.datetime_start = None if start_s is None else T0 + datetime.timedelta(seconds=start_s)
-    trial.datetime_complete = None if end_s is None else T0 + datetime.timedelta(seconds=end_s)
-    study.add_trial(trial)
-
-
-def _study() -> hpo.Study:
-    study = hpo.create_study()
-    _add(study, TrialState.COMPLETE, 0, 2)
-    _add(study, TrialState.PRUNED, 1, 4)
-    _add(study, TrialState.FAIL, 3, 3.5)
-    _add(study, TrialState.COMPLETE, 4, 5, constraints=[0.5])
-    _add(study, TrialState.WAITING, None, None)
-    return study
 
 
 def _rectangles(ax):  # type: ignore[no-untyped-def]
@@ -82,7 +53,7 @@ def _bars(ax):  # type: ignore[no-untyped-def]
 
 
 def test_one_bar_per_started_trial_coloured_by_state() -> None:
-    study = _study()
+    study = timeline_study()
     data = timeline_data(study)
     figure = plotly_timeline(study)
     ax = plot_timeline(study)
@@ -118,14 +89,14 @@ def test_running_trial_bar_ends_now() -> None:
 
 
 def test_n_recent_trials_keeps_the_last_ones() -> None:
-    bars = _bars(plot_timeline(_study(), n_recent_trials=2))
+    bars = _bars(plot_timeline(timeline_study(), n_recent_trials=2))
     assert bars == {"FAIL": [(2, 3.0, 0.5)], "INFEASIBLE": [(3, 4.0, 1.0)]}
 
 
 @pytest.mark.parametrize("n_recent_trials", [0, -1, 1.5, True])
 def test_bad_n_recent_trials_is_a_value_error(n_recent_trials: object) -> None:
     with pytest.raises(ValueError, match="n_recent_trials"):
-        plot_timeline(_study(), n_recent_trials=n_recent_trials)  # type: ignore[arg-type]
+        plot_timeline(timeline_study(), n_recent_trials=n_recent_trials)  # type: ignore[arg-type]
 
 
 def test_no_started_trial_warns_and_leaves_the_axes_empty() -> None:
