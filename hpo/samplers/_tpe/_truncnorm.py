@@ -19,6 +19,7 @@ def _special() -> ModuleType:
 
     return scipy.special
 
+
 # Below this mass, ndtr differences lose their relative precision; recompute in log space.
 _TINY_MASS = 1e-100
 # Beyond this many standard deviations a normal tail is below double precision.
