@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hpo.visualization._data._intermediate import CURVE_STATES, join_curves, learning_curves
+from hpo.visualization._data._intermediate import (
+    MAX_SEPARATE_CURVES,
+    curves_by_state,
+    learning_curves,
+)
 from hpo.visualization._data._trials import warn_empty
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from hpo.study import Study
-
-#: Up to this many curves, each trial is its own trace (its own colour and legend name).
-MAX_SEPARATE_CURVES = 100
 
 
 def plot_intermediate_values(study: Study) -> go.Figure:
@@ -74,23 +75,18 @@ def plot_intermediate_values(study: Study) -> go.Figure:
         return go.Figure(data=traces, layout=layout)
     # Beyond that, one line per trial state, each curve broken from the next by a gap: a
     # figure of thousands of traces takes seconds to build and longer to draw in a browser.
-    traces = []
-    for state in CURVE_STATES:
-        group = [curve for curve in curves if curve.state == state]
-        if not group:
-            continue
-        joined = join_curves(group)
-        traces.append(
-            {
-                "type": "scatter",
-                "x": joined.steps,
-                "y": joined.values,
-                "customdata": joined.numbers,
-                "mode": "lines",
-                "line": {"width": 1},
-                "opacity": 0.5,
-                "name": f"{state.name.capitalize()} trials",
-                "hovertemplate": "Trial %{customdata}<br>step %{x}<br>%{y}<extra></extra>",
-            }
-        )
+    traces = [
+        {
+            "type": "scatter",
+            "x": joined.steps,
+            "y": joined.values,
+            "customdata": joined.numbers,
+            "mode": "lines",
+            "line": {"width": 1},
+            "opacity": 0.5,
+            "name": name,
+            "hovertemplate": "Trial %{customdata}<br>step %{x}<br>%{y}<extra></extra>",
+        }
+        for _, name, joined in curves_by_state(curves)
+    ]
     return go.Figure(data=traces, layout=layout)

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from hpo.study import Study
 
 CURVE_STATES = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+#: Up to this many curves, each trial is drawn on its own (its own colour and name); beyond
+#: that, the curves of each state are joined (see :func:`curves_by_state`).
+MAX_SEPARATE_CURVES = 100
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,3 +82,16 @@ def join_curves(curves: list[LearningCurve]) -> JoinedCurves:
         values[start : end - 1] = curve.values
     numbers = np.repeat([c.number for c in curves], lengths)
     return JoinedCurves(steps, values, numbers)
+
+
+def curves_by_state(curves: list[LearningCurve]) -> list[tuple[TrialState, str, JoinedCurves]]:
+    """Join the curves of each state into one polyline: ``(state, "<State> trials", joined)``.
+
+    States without curves are left out; the order is that of :data:`CURVE_STATES`.
+    """
+    groups = []
+    for state in CURVE_STATES:
+        group = [curve for curve in curves if curve.state == state]
+        if group:
+            groups.append((state, f"{state.name.capitalize()} trials", join_curves(group)))
+    return groups

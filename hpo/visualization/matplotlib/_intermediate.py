@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hpo.trial import TrialState
-from hpo.visualization._data._intermediate import CURVE_STATES, join_curves, learning_curves
+from hpo.visualization._data._intermediate import (
+    MAX_SEPARATE_CURVES,
+    curves_by_state,
+    learning_curves,
+)
 from hpo.visualization._data._trials import warn_empty
-from hpo.visualization._intermediate import MAX_SEPARATE_CURVES
 from hpo.visualization.matplotlib._common import legend, new_axes, pyplot
 
 if TYPE_CHECKING:
@@ -74,17 +77,14 @@ def plot_intermediate_values(study: Study) -> Axes:
             ax.plot(curve.steps, curve.values, marker=".", label=f"Trial{curve.number}")
         return ax
     # One Line2D per trial costs milliseconds each to build and to draw: join each state's.
-    for state in CURVE_STATES:
-        group = [curve for curve in curves if curve.state == state]
-        if group:
-            joined = join_curves(group)
-            ax.plot(
-                joined.steps,
-                joined.values,
-                color=STATE_COLORS[state],
-                linewidth=1,
-                alpha=0.5,
-                label=f"{state.name.capitalize()} trials",
-            )
+    for state, name, joined in curves_by_state(curves):
+        ax.plot(
+            joined.steps,
+            joined.values,
+            color=STATE_COLORS[state],
+            linewidth=1,
+            alpha=0.5,
+            label=name,
+        )
     legend(ax)
     return ax
