@@ -462,6 +462,26 @@ _DISTRIBUTION_CLASSES: dict[str, type[BaseDistribution]] = {
 }
 
 
+def grid_size(dist: BaseDistribution) -> int | None:
+    """Return how many values ``dist`` can take, or None for a continuous float range.
+
+    Categorical: its choices; int (log or not): ``(high - low) // step + 1``; float with a
+    step: its grid points.
+
+    Examples
+    --------
+    >>> grid_size(IntDistribution(1, 9, step=2)), grid_size(FloatDistribution(0, 1))
+    (5, None)
+    """
+    if isinstance(dist, CategoricalDistribution):
+        return len(dist.choices)
+    if isinstance(dist, IntDistribution):
+        return (dist.high - dist.low) // dist.step + 1
+    if isinstance(dist, FloatDistribution) and dist.step is not None:
+        return round((dist.high - dist.low) / dist.step) + 1
+    return None
+
+
 def distribution_to_json(dist: BaseDistribution) -> str:
     """Serialize a distribution to a JSON string.
 

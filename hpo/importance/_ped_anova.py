@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from hpo._study_direction import StudyDirection
-from hpo.distributions import FloatDistribution, IntDistribution
+from hpo.distributions import FloatDistribution, IntDistribution, grid_size
 from hpo.importance._base import BaseImportanceEvaluator, sort_by_importance
 from hpo.importance._data import ImportanceData, read_trials
 
@@ -36,8 +36,8 @@ _MIN_TARGET_TRIALS = 2
 def _n_cells(data: ImportanceData, param: int) -> int:
     """Cells of a numerical parameter's grid: one per value for a short stepped range."""
     dist = data.distributions[param]
-    if isinstance(dist, (FloatDistribution, IntDistribution)) and dist.step and not dist.log:
-        n_values = round((dist.high - dist.low) / dist.step) + 1
+    n_values = grid_size(dist)
+    if isinstance(dist, (FloatDistribution, IntDistribution)) and n_values and not dist.log:
         return max(1, min(n_values, _MAX_CELLS))
     return _MAX_CELLS
 

@@ -21,6 +21,7 @@ from hpo.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    grid_size,
 )
 from hpo.trial import FrozenTrial
 
@@ -31,13 +32,11 @@ def _log_int_bounds(dist: IntDistribution) -> tuple[float, float]:
 
 def _n_grid(dist: BaseDistribution) -> int:
     """Number of grid values of a discrete numerical distribution (0 if continuous)."""
-    if isinstance(dist, IntDistribution):
-        if dist.log:
-            return 0
-        return (dist.high - dist.low) // dist.step + 1
-    if isinstance(dist, FloatDistribution) and dist.step is not None:
-        return round((dist.high - dist.low) / dist.step) + 1
-    return 0
+    if isinstance(dist, CategoricalDistribution) or (
+        isinstance(dist, IntDistribution) and dist.log
+    ):
+        return 0
+    return grid_size(dist) or 0
 
 
 def is_categorical(search_space: dict[str, BaseDistribution]) -> np.ndarray:

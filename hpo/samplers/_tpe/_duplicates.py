@@ -14,9 +14,9 @@ import numpy as np
 
 from hpo.distributions import (
     BaseDistribution,
-    CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    grid_size,
 )
 
 # Grids with more points than this are not encoded (repeats are rare there anyway); below it
@@ -47,11 +47,8 @@ def grid_shape(search_space: Mapping[str, BaseDistribution]) -> list[int] | None
     shape: list[int] = []
     size = 1
     for dist in search_space.values():
-        if isinstance(dist, CategoricalDistribution):
-            count = len(dist.choices)
-        elif isinstance(dist, (IntDistribution, FloatDistribution)) and dist.step is not None:
-            count = round((float(dist.high) - float(dist.low)) / float(dist.step)) + 1
-        else:
+        count = grid_size(dist)
+        if count is None:
             return None
         size *= count
         if size > _MAX_GRID_SIZE:
