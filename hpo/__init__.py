@@ -45,6 +45,7 @@ __all__ = [
     "get_all_study_names",
     "get_all_study_summaries",
     "importance",
+    "integration",
     "load_study",
     "logging",
     "pruners",
@@ -66,6 +67,7 @@ _LAZY_SUBMODULES = (
     "importance",
     "terminator",
     "report",
+    "integration",
 )
 
 

@@ -34,6 +34,8 @@ LAYERS: list[tuple[str, ...]] = [
         "hpo.cli",
         "hpo._cli",
         "hpo.integration",
+        "hpo.artifacts",
+        "hpo.dashboard",
     ),
     ("hpo",),
 ]
