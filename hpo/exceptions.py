@@ -30,6 +30,27 @@ class TrialPruned(HpoError):
     """
 
 
+class TrialTimeout(BaseException):
+    """Raised inside an objective whose trial has run longer than ``trial_timeout``.
+
+    With ``study.optimize(objective, trial_timeout=seconds)``, the trial's first
+    ``suggest_*``, ``report``, ``should_prune`` or ``set_user_attr`` call after the deadline
+    raises it; ``optimize`` records the trial as FAIL with the system attribute
+    ``fail_reason`` set to ``"timeout"`` and goes on with the next trial, whatever ``catch``
+    says.
+
+    It derives from ``BaseException``, as ``KeyboardInterrupt`` does, and not from
+    ``Exception``: an objective's ``except Exception:`` around its training loop cannot
+    swallow it and run on past its time limit. Clean up in ``finally`` or ``with`` blocks.
+
+    Examples
+    --------
+    >>> import hpo
+    >>> issubclass(hpo.exceptions.TrialTimeout, Exception)
+    False
+    """
+
+
 class CLIUsageError(HpoError):
     """Raised when the command line interface is used incorrectly."""
 
