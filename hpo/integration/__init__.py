@@ -14,7 +14,10 @@ import importlib
 from typing import Any
 
 # Public name -> the module of this package that defines it. Modules load on first access.
-_NAME_TO_MODULE: dict[str, str] = {}
+_NAME_TO_MODULE: dict[str, str] = {
+    "HpoSearchCV": "sklearn",
+    "OptunaSearchCV": "sklearn",
+}
 
 __all__ = sorted(_NAME_TO_MODULE)
 
