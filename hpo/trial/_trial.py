@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import time
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from hpo import logging
 from hpo._keys import FIXED_PARAMS_KEY
 from hpo.distributions import BaseDistribution
-from hpo.exceptions import HpoWarning
+from hpo.exceptions import HpoWarning, TrialTimeout
 from hpo.trial._base import BaseTrial, check_report_arguments, other_range_error
 from hpo.trial._frozen import FrozenTrial
 
@@ -32,6 +33,10 @@ class Trial(BaseTrial):
         The storage's id of the trial.
     """
 
+    # The monotonic time after which the trial's methods raise TrialTimeout; set by
+    # Study.optimize(trial_timeout=...), None for no limit.
+    _deadline: float | None = None
+
     def __init__(self, study: Study, trial_id: int, _frozen: FrozenTrial | None = None) -> None:
         self.study = study
         self._trial_id = trial_id
@@ -43,6 +48,10 @@ class Trial(BaseTrial):
         )
         self._relative_params: dict[str, Any] | None = None
         self._relative_search_space: dict[str, BaseDistribution] = {}
+
+    def _check_deadline(self) -> None:
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            raise TrialTimeout(f"Trial {self.number} ran past its trial_timeout.")
 
     # -- sampling --------------------------------------------------------------------------
     def _init_relative_params(self) -> dict[str, Any]:
@@ -66,6 +75,7 @@ class Trial(BaseTrial):
         return self._relative_params
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        self._check_deadline()
         frozen = self._cached_frozen_trial
         existing = frozen.distributions.get(name)
         if existing is not None:
@@ -110,6 +120,7 @@ class Trial(BaseTrial):
         ValueError
             If ``step`` is negative.
         """
+        self._check_deadline()
         if len(self.study.directions) > 1:
             raise NotImplementedError(
                 "report() is not supported in multi-objective studies: a pruner compares one "
@@ -136,6 +147,7 @@ class Trial(BaseTrial):
         NotImplementedError
             In a multi-objective study.
         """
+        self._check_deadline()
         if len(self.study.directions) > 1:
             raise NotImplementedError(
                 "should_prune() is not supported in multi-objective studies."
@@ -155,6 +167,7 @@ class Trial(BaseTrial):
         TypeError
             If the storage cannot keep ``value`` (database storages need JSON).
         """
+        self._check_deadline()
         self._storage.set_trial_user_attr(self._trial_id, key, value)
         self._cached_frozen_trial.user_attrs[key] = value
 
