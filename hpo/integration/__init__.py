@@ -15,7 +15,10 @@ from typing import Any
 
 # Public name -> the module of this package that defines it. Modules load on first access.
 _NAME_TO_MODULE: dict[str, str] = {
+    "CatBoostPruningCallback": "catboost",
     "HpoSearchCV": "sklearn",
+    "LightGBMPruningCallback": "lightgbm",
+    "XGBoostPruningCallback": "xgboost",
     "OptunaSearchCV": "sklearn",
 }
 
