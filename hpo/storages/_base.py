@@ -222,6 +222,41 @@ class BaseStorage(abc.ABC):
             state = (state,)
         return len(self.get_all_trials(study_id, deepcopy=False, states=state))
 
+    def get_trial_state_counts(self, study_id: int) -> dict[TrialState, int]:
+        """Return how many trials of a study are in each state (states with none left out).
+
+        Backends answer this without reading every trial where they can, so that a monitor
+        (the dashboard) can show the size of a large study before loading it.
+
+        Raises
+        ------
+        KeyError
+            If the study does not exist.
+        """
+        counts: dict[TrialState, int] = {}
+        for trial in self.get_all_trials(study_id, deepcopy=False):
+            counts[trial.state] = counts.get(trial.state, 0) + 1
+        return counts
+
+    def get_trials_by_number_range(
+        self, study_id: int, start: int, stop: int
+    ) -> list[FrozenTrial]:
+        """Return a study's trials numbered ``start <= number < stop``, in number order.
+
+        The records are as current as :meth:`get_all_trials` returns them and, as with its
+        ``deepcopy=False``, read-only. Backends that cache finished trials read only the
+        range asked for, so that a large study can be loaded in pieces.
+
+        Raises
+        ------
+        ValueError
+            If ``start`` or ``stop`` is not a non-negative integer.
+        KeyError
+            If the study does not exist.
+        """
+        check_number_range(start, stop)
+        return self.get_all_trials(study_id, deepcopy=False)[start:stop]
+
     def get_best_trial(self, study_id: int) -> FrozenTrial:
         """Return the best trial of a single-objective study (see :mod:`hpo._best_trial`).
 
@@ -262,3 +297,10 @@ class BaseStorage(abc.ABC):
                 f"Trial#{trial_number} is already finished ({trial_state.name}) and cannot be "
                 "updated."
             )
+
+
+def check_number_range(start: object, stop: object) -> None:
+    """Raise ``ValueError`` unless ``start`` and ``stop`` are non-negative integers."""
+    for name, value in (("start", start), ("stop", stop)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name}={value!r} must be a non-negative integer trial number.")

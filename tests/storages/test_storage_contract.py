@@ -336,6 +336,56 @@ def test_get_all_trials_filters_and_copies(storage: BaseStorage) -> None:
     assert fresh.user_attrs == {} and fresh.params == {}
 
 
+def test_trial_state_counts(storage_factory: StorageFactory) -> None:
+    storage = storage_factory()
+    study_id = storage.create_new_study(MIN, "counts")
+    assert storage.get_trial_state_counts(study_id) == {}
+    for state in [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL, TrialState.RUNNING]:
+        trial_id = storage.create_new_trial(study_id)
+        if state != TrialState.RUNNING:
+            values = [1.0] if state == TrialState.COMPLETE else None
+            storage.set_trial_state_values(trial_id, state, values)
+    expected = {TrialState.COMPLETE: 2, TrialState.FAIL: 1, TrialState.RUNNING: 1}
+    assert storage.get_trial_state_counts(study_id) == expected
+    # Another storage object (another process) sees the counts change.
+    other = storage_factory()
+    running = other.get_all_trials(study_id, states=(TrialState.RUNNING,))[0]
+    other.set_trial_state_values(running._trial_id, TrialState.PRUNED)
+    assert storage.get_trial_state_counts(study_id) == {
+        TrialState.COMPLETE: 2,
+        TrialState.FAIL: 1,
+        TrialState.PRUNED: 1,
+    }
+    with pytest.raises(KeyError):
+        storage.get_trial_state_counts(study_id + 1000)
+
+
+def test_trials_by_number_range(storage_factory: StorageFactory) -> None:
+    storage = storage_factory()
+    study_id = storage.create_new_study(MIN, "range")
+    ids = [storage.create_new_trial(study_id) for _ in range(6)]
+    for trial_id in ids[:4]:
+        storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [float(trial_id)])
+    assert [t.number for t in storage.get_trials_by_number_range(study_id, 0, 2)] == [0, 1]
+    assert [t.number for t in storage.get_trials_by_number_range(study_id, 3, 100)] == [3, 4, 5]
+    assert storage.get_trials_by_number_range(study_id, 10, 20) == []
+    assert storage.get_trials_by_number_range(study_id, 4, 2) == []
+    # A trial finished by another process after it was read comes back finished.
+    storage_factory().set_trial_state_values(ids[4], TrialState.COMPLETE, [7.0])
+    fresh = storage.get_trials_by_number_range(study_id, 4, 6)
+    assert [(t.state, t.values) for t in fresh] == [
+        (TrialState.COMPLETE, [7.0]),
+        (TrialState.RUNNING, None),
+    ]
+    # Reading in pieces and then the whole study gives the same trials.
+    assert [t.number for t in storage.get_all_trials(study_id)] == list(range(6))
+    for start, stop in [(-1, 2), (0, 1.5), (True, 2)]:
+        with pytest.raises(ValueError, match="non-negative integer"):
+            storage.get_trials_by_number_range(study_id, start, stop)  # type: ignore[arg-type]
+    with pytest.raises(KeyError):
+        storage.get_trials_by_number_range(study_id + 1000, 0, 5)
+
+
 @pytest.mark.parametrize("direction", [StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE])
 def test_best_trial(storage: BaseStorage, direction: StudyDirection) -> None:
     study_id = storage.create_new_study([direction], "best")

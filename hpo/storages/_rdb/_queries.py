@@ -28,6 +28,11 @@ _UTC = datetime.timezone.utc
 _STATES = {int(state): state for state in TrialState}
 
 
+def state_of(code: int) -> TrialState:
+    """The trial state stored as ``code``."""
+    return _STATES[int(code)]
+
+
 def _columns(
     kind: int,
     trial_id: Any,
@@ -134,6 +139,14 @@ NEW_TRIALS = _trials_union(
     sa.and_(
         s.trials.c.study_id == sa.bindparam("study_id", required=False),
         s.trials.c.number > sa.bindparam("after_number", required=False),
+    ),
+    by_trial_id=False,
+)
+RANGE_TRIALS = _trials_union(
+    sa.and_(
+        s.trials.c.study_id == sa.bindparam("study_id", required=False),
+        s.trials.c.number > sa.bindparam("after_number", required=False),
+        s.trials.c.number < sa.bindparam("stop_number", required=False),
     ),
     by_trial_id=False,
 )
@@ -254,3 +267,9 @@ def load_changes(
     ids = [int(i) for i in unfinished_ids]
     params["unfinished_ids"] = json.dumps(ids) if raw.sqlite else ids
     return build_trials(raw.execute(NEW_AND_UNFINISHED_TRIALS[raw.sqlite], params).fetchall())
+
+
+def load_range(raw: Raw, study_id: int, after_number: int, stop_number: int) -> list[FrozenTrial]:
+    """Read the trials of a study numbered above ``after_number`` and below ``stop_number``."""
+    params = {"study_id": study_id, "after_number": after_number, "stop_number": stop_number}
+    return build_trials(raw.execute(RANGE_TRIALS, params).fetchall())

@@ -19,6 +19,7 @@ from hpo.storages._rdb._engine import Database
 from hpo.storages._rdb._owned import OwnedTrials
 from hpo.storages._rdb._prepared import Raw
 from hpo.storages._rdb._statements import Statements, args
+from hpo.storages._base import check_number_range
 from hpo.storages._study_record import in_states
 from hpo.trial import FrozenTrial, TrialState
 
@@ -90,6 +91,33 @@ class TrialReads:
         if deepcopy:
             return [t._copy(deep=True) for t in trials]
         return trials
+
+    def get_trials_by_number_range(
+        self, study_id: int, start: int, stop: int
+    ) -> list[FrozenTrial]:
+        check_number_range(start, stop)
+        cache = self._cache.study(study_id, self.get_study_directions(study_id))
+        with cache.lock:
+            after = cache.max_number
+            if after + 1 < stop:  # extend the cached prefix by the part of the range beyond it
+                loaded = self._db.fast(lambda raw: _queries.load_range(raw, study_id, after, stop))
+                cache.apply(loaded)
+                for trial in loaded:
+                    if trial.state.is_finished():
+                        self._cache.add_finished(trial, study_id)
+            trials = cache.trials[start:stop]
+        # Unfinished trials may have changed since they were cached: read those few again.
+        return [t if t.state.is_finished() else self.get_trial(t._trial_id) for t in trials]
+
+    def get_trial_state_counts(self, study_id: int) -> dict[TrialState, int]:
+        self.get_study_directions(study_id)  # KeyError for an unknown study
+        statement = (
+            sa.select(s.trials.c.state, sa.func.count())
+            .where(s.trials.c.study_id == study_id)
+            .group_by(s.trials.c.state)
+        )
+        rows = self._db.read(lambda conn: conn.execute(statement).all())
+        return {_queries.state_of(code): int(count) for code, count in rows}
 
     def get_n_trials(
         self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None
