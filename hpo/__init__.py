@@ -36,6 +36,7 @@ __all__ = [
     "Trial",
     "TrialPruned",
     "__version__",
+    "artifacts",
     "copy_study",
     "create_study",
     "create_trial",
@@ -68,6 +69,7 @@ _LAZY_SUBMODULES = (
     "terminator",
     "report",
     "integration",
+    "artifacts",
 )
 
 
