@@ -1,4 +1,4 @@
-"""The optimize loop: run trials of an objective, sequentially or in threads."""
+"""The optimize loop: run trials of an objective, sequentially, in threads or in processes."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hpo import logging
-from hpo.exceptions import TrialPruned
-from hpo.storages import HeartbeatThread, fail_stale_trials, is_heartbeat_enabled
-from hpo.study import _tell
 from hpo.study._arguments import check_optimize_arguments
-from hpo.trial import FrozenTrial, TrialState
+from hpo.study._process_worker import ProcessTrialRunner, make_payload
+from hpo.study._run_trial import run_trial
+from hpo.study._trial_timeout import check_isolation, check_trial_timeout
+from hpo.trial import FrozenTrial
 
 if TYPE_CHECKING:
     from hpo.study._protocol import ObjectiveFuncType
@@ -25,6 +25,16 @@ _logger = logging.get_logger(__name__)
 
 # Callbacks get the Study itself, which the loop sees only as an OptimizingStudy.
 Callback = Callable[[Any, FrozenTrial], None]
+
+
+class _Runner(Protocol):
+    """Runs one trial at a time for one worker thread, in that thread or a child process."""
+
+    def run(self) -> FrozenTrial: ...
+
+    def abort(self, error: BaseException) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class _Budget:
@@ -100,6 +110,36 @@ class _ProgressBar:
             self._bar.close()
 
 
+class _ThreadTrialRunner:
+    """Runs trials in the calling thread."""
+
+    def __init__(
+        self,
+        study: Study,
+        func: ObjectiveFuncType,
+        catch: tuple[type, ...],
+        trial_timeout: float | None,
+        gc_after_trial: bool,
+    ) -> None:
+        self._study = study
+        self._func = func
+        self._catch = catch
+        self._trial_timeout = trial_timeout
+        self._gc_after_trial = gc_after_trial
+
+    def run(self) -> FrozenTrial:
+        frozen = run_trial(self._study, self._func, self._catch, self._trial_timeout)
+        if self._gc_after_trial:
+            gc.collect()
+        return frozen
+
+    def abort(self, error: BaseException) -> None:
+        pass  # run_trial has recorded the trial's outcome
+
+    def close(self) -> None:
+        pass
+
+
 def optimize(
     study: Study,
     func: ObjectiveFuncType,
@@ -110,11 +150,15 @@ def optimize(
     callbacks: Iterable[Callback] | None,
     gc_after_trial: bool,
     show_progress_bar: bool,
+    trial_timeout: float | None = None,
+    isolation: str = "thread",
 ) -> None:
     """Run the optimization loop of :meth:`Study.optimize`."""
     n_jobs, catch_types, callback_list = check_optimize_arguments(
         func, n_trials, timeout, n_jobs, catch, callbacks
     )
+    trial_timeout = check_trial_timeout(trial_timeout)
+    isolation = check_isolation(isolation, study, func)
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
 
@@ -126,135 +170,54 @@ def optimize(
         study._in_optimize = True
         study._stop_flag = False
 
-    budget = _Budget(study, n_trials, timeout)
-    progress = _ProgressBar(show_progress_bar, n_trials, timeout)
-    worker_args = (study, func, budget, catch_types, callback_list, gc_after_trial, progress)
     try:
-        if n_jobs == 1:
-            _worker(*worker_args)
+        if isolation == "process":
+            payload = make_payload(study, func, catch_types, trial_timeout, gc_after_trial)
+
+            def make_runner() -> _Runner:
+                return ProcessTrialRunner(study, payload, trial_timeout)
         else:
-            with ThreadPoolExecutor(max_workers=n_jobs) as executor:
-                futures = [executor.submit(_worker, *worker_args) for _ in range(n_jobs)]
-                errors = [f.exception() for f in futures]
-            for error in errors:
-                if error is not None:
-                    raise error
+
+            def make_runner() -> _Runner:
+                return _ThreadTrialRunner(study, func, catch_types, trial_timeout, gc_after_trial)
+
+        budget = _Budget(study, n_trials, timeout)
+        progress = _ProgressBar(show_progress_bar, n_trials, timeout)
+        try:
+            worker_args = (study, make_runner, budget, callback_list, progress)
+            if n_jobs == 1:
+                _worker(*worker_args)
+            else:
+                with ThreadPoolExecutor(max_workers=n_jobs) as executor:
+                    futures = [executor.submit(_worker, *worker_args) for _ in range(n_jobs)]
+                    errors = [f.exception() for f in futures]
+                for error in errors:
+                    if error is not None:
+                        raise error
+        finally:
+            progress.close()
     finally:
         study._in_optimize = False
-        progress.close()
 
 
 def _worker(
     study: Study,
-    func: ObjectiveFuncType,
+    make_runner: Callable[[], _Runner],
     budget: _Budget,
-    catch: tuple[type, ...],
     callbacks: list[Callback],
-    gc_after_trial: bool,
     progress: _ProgressBar,
 ) -> None:
+    runner = make_runner()
     try:
         while budget.take():
-            frozen = run_trial(study, func, catch)
-            if gc_after_trial:
-                gc.collect()
+            frozen = runner.run()
             for callback in callbacks:
                 callback(study, frozen)
             progress.update(study, budget.elapsed())
-    except BaseException:
+    except BaseException as e:
         # Let the other threads finish their current trial and stop.
         study._stop_flag = True
+        runner.abort(e)
         raise
-
-
-def run_trial(study: Study, func: ObjectiveFuncType, catch: tuple[type, ...]) -> FrozenTrial:
-    """Run one trial of ``func`` and record its outcome; re-raise errors not in ``catch``.
-
-    Returns
-    -------
-    FrozenTrial
-        The finished trial.
-    """
-    storage = study._storage
-    if is_heartbeat_enabled(storage):
-        _fail_stale_trials_when_due(study)
-    trial = study.ask()
-    error: BaseException | None = None
-    state: TrialState | None = None
-    returned: Any = None
-    with HeartbeatThread(trial._trial_id, storage):
-        try:
-            returned = func(trial)
-        except TrialPruned as e:
-            state, error = TrialState.PRUNED, e
-        except (Exception, KeyboardInterrupt) as e:
-            state, error = TrialState.FAIL, e
-
-    if state == TrialState.FAIL:
-        assert error is not None
-        if not trial._cached_frozen_trial.state.is_finished():
-            _tell.record_fail_reason(study, trial._cached_frozen_trial, error)
-        frozen, _ = _tell.tell(study, trial, None, TrialState.FAIL, skip_if_finished=True)
-        _logger.warning(
-            "Trial %d failed with parameters: %s because of the following error: %r.",
-            frozen.number,
-            frozen.params,
-            error,
-            exc_info=error,
-        )
-        if not isinstance(error, catch):
-            raise error
-        return frozen
-
-    frozen, reason = _tell.tell(study, trial, returned, state, skip_if_finished=True)
-    if reason is not None:
-        _logger.warning("Trial %d failed: %s", frozen.number, reason)
-    elif _logger.isEnabledFor(logging.INFO):
-        _log_finished(study, frozen, error)
-    return frozen
-
-
-def _fail_stale_trials_when_due(study: Study) -> None:
-    # A trial turns stale only a grace period after its last beat, so looking once per
-    # heartbeat interval finds it as soon as looking before every trial would, give or take
-    # one interval, without a query per trial.
-    interval = study._storage.get_heartbeat_interval()  # type: ignore[attr-defined]
-    now = time.monotonic()
-    if now < study._next_stale_check:
-        return
-    study._next_stale_check = now + float(interval)
-    fail_stale_trials(study)
-
-
-def _log_finished(study: Study, frozen: FrozenTrial, error: BaseException | None) -> None:
-    if frozen.state == TrialState.PRUNED:
-        _logger.info("Trial %d pruned. %s", frozen.number, error or "")
-        return
-    if frozen.state != TrialState.COMPLETE:
-        return
-    if len(study._directions) > 1:
-        _logger.info(
-            "Trial %d finished with values: %s and parameters: %s.",
-            frozen.number,
-            frozen.values,
-            frozen.params,
-        )
-        return
-    try:
-        best = study._storage.get_best_trial(study._study_id)
-    except ValueError:  # no feasible trial yet
-        _logger.info(
-            "Trial %d finished with value: %s and parameters: %s.",
-            frozen.number,
-            frozen.value,
-            frozen.params,
-        )
-        return
-    _logger.info(
-        "Trial %d finished with value: %s and parameters: %s. Best is trial %d with value: %s.",
-        frozen.number,
-        frozen.value,
-        frozen.params,
-        best.number,
-        best.value,
-    )
+    finally:
+        runner.close()

@@ -458,6 +458,8 @@ class Study:
         callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None = None,
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
+        trial_timeout: float | None = None,
+        isolation: str = "thread",
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` are done, ``timeout`` passes or
         :meth:`stop` is called.
@@ -472,9 +474,11 @@ class Study:
             sets no limit.
         timeout:
             Stop starting new trials after this many seconds (a trial that is running then
-            finishes first); no limit when ``None``.
+            finishes first); no limit when ``None``. It bounds the whole run; see
+            ``trial_timeout`` for a limit on each trial.
         n_jobs:
-            Threads running trials in parallel; ``-1`` for one per CPU.
+            Threads running trials in parallel (each with its own child process with
+            ``isolation="process"``); ``-1`` for one per CPU.
         catch:
             Exception types that mark a trial FAIL and let the study continue; any other
             exception marks the trial FAIL and propagates.
@@ -484,19 +488,42 @@ class Study:
             Run the garbage collector after each trial.
         show_progress_bar:
             Show a tqdm progress bar (over trials, or over time when only ``timeout`` is set).
+        trial_timeout:
+            Seconds each trial may run, from its start; no limit when ``None``. A trial still
+            running then is recorded as FAIL with the system attribute ``fail_reason`` set to
+            ``"timeout"``; it counts towards ``n_trials``, callbacks see it, and the worker
+            goes on with the next trial whatever ``catch`` says. With ``isolation="thread"``
+            the limit is cooperative: the trial's next ``suggest_*``, ``report``,
+            ``should_prune`` or ``set_user_attr`` call raises
+            :class:`~hpo.exceptions.TrialTimeout` (a ``BaseException``, so ``except
+            Exception:`` in the objective does not catch it), and a trial that returns after
+            its deadline fails all the same. With ``isolation="process"`` the trial's process
+            is killed, even in C code or a sleep.
+        isolation:
+            Where the objective runs. ``"thread"``: in the calling thread or the ``n_jobs``
+            threads. ``"process"``: each of the ``n_jobs`` threads runs its trials in a child
+            process (started with ``spawn``, kept for the next trial, replaced after a kill),
+            which reaches the study through the same storage. The objective must then be
+            picklable (defined at the top level of a module, or in a script whose
+            optimization runs under ``if __name__ == "__main__":``) and the storage must be a
+            database or a journal, not in memory. Each child reseeds its copy of the sampler,
+            so a seed does not reproduce the values drawn.
 
         Raises
         ------
         RuntimeError
-            If called from inside an objective of the same study.
+            If called from inside an objective of the same study, or, with
+            ``isolation="process"``, if a child process cannot load the objective.
         TypeError
             If ``func`` is not callable, ``n_trials`` is not an int, ``timeout`` is not a
             number, ``catch`` is not an exception type or a collection of them, or
-            ``callbacks`` is not a collection of callables. Arguments are checked before any
-            trial starts.
+            ``callbacks`` is not a collection of callables, ``trial_timeout`` is not a number,
+            or ``isolation="process"`` and ``func`` cannot be pickled. Arguments are checked
+            before any trial starts.
         ValueError
-            For a negative ``n_trials``, a ``timeout`` that is not positive, or an ``n_jobs``
-            below 1 other than -1.
+            For a negative ``n_trials``, a ``timeout`` or ``trial_timeout`` that is not
+            positive (or is NaN), an ``n_jobs`` below 1 other than -1, an unknown
+            ``isolation``, or ``isolation="process"`` with an in-memory storage.
         """
         from hpo.study._optimize import optimize
 
@@ -510,6 +537,8 @@ class Study:
             callbacks=callbacks,
             gc_after_trial=gc_after_trial,
             show_progress_bar=show_progress_bar,
+            trial_timeout=trial_timeout,
+            isolation=isolation,
         )
 
     def stop(self) -> None:
