@@ -14,6 +14,7 @@ example :class:`RetryFailedTrialCallback`). A trial started by ``Study.ask`` out
 from __future__ import annotations
 
 import abc
+import datetime
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -59,6 +60,13 @@ class BaseHeartbeat(abc.ABC):
     @abc.abstractmethod
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
         """Return the ids of RUNNING trials whose heartbeat is older than the grace period."""
+
+    def get_heartbeat_times(self, study_id: int) -> dict[int, datetime.datetime]:
+        """Return the last heartbeat (UTC) of each RUNNING trial of a study that has one.
+
+        Keyed by trial number; a monitor (the dashboard) shows each worker's age from it.
+        """
+        return {}
 
     @abc.abstractmethod
     def get_heartbeat_interval(self) -> int | None:

@@ -112,6 +112,21 @@ def test_stale_trials_are_those_without_recent_heartbeat(url: str) -> None:
     assert storage._get_stale_trial_ids(study_id) == [silent, alive]
 
 
+def test_heartbeat_times_of_running_trials(url: str) -> None:
+    storage = RDBStorage(url, heartbeat_interval=1, grace_period=10)
+    study_id = storage.create_new_study([StudyDirection.MINIMIZE], "beat-times")
+    assert storage.get_heartbeat_times(study_id) == {}
+    silent, alive, finished = (storage.create_new_trial(study_id) for _ in range(3))
+    storage.set_trial_state_values(finished, TrialState.COMPLETE, [1.0])
+    _age_beat(url, silent, 30)
+    times = storage.get_heartbeat_times(study_id)
+    assert sorted(times) == [0, 1]  # trial numbers; the finished trial is left out
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert 25 < (now - times[0]).total_seconds() < 120
+    assert (now - times[1]).total_seconds() < 25
+    assert RDBStorage(url).get_heartbeat_times(study_id) == times  # any process reads them
+
+
 def test_default_grace_period_is_twice_the_interval(url: str) -> None:
     storage = RDBStorage(url, heartbeat_interval=5)
     study_id = storage.create_new_study([StudyDirection.MINIMIZE], "default-grace")

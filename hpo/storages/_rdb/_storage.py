@@ -369,5 +369,16 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
     def get_heartbeat_interval(self) -> int | None:
         return self.heartbeat_interval
 
+    def get_heartbeat_times(self, study_id: int) -> dict[int, datetime.datetime]:
+        statement = (
+            sa.select(s.trials.c.number, s.trial_heartbeats.c.heartbeat)
+            .join_from(
+                s.trials, s.trial_heartbeats, s.trials.c.trial_id == s.trial_heartbeats.c.trial_id
+            )
+            .where(s.trials.c.study_id == study_id, s.trials.c.state == RUNNING)
+        )
+        rows = self._db.read(lambda conn: conn.execute(statement).all())
+        return {int(number): beat.replace(tzinfo=_UTC) for number, beat in rows}
+
     def get_failed_trial_callback(self) -> FailedTrialCallback | None:
         return self.failed_trial_callback
