@@ -11,6 +11,7 @@ from hpo.exceptions import DuplicatedStudyError
 from hpo.pruners import BasePruner
 from hpo.samplers import BaseSampler
 from hpo.storages import BaseStorage, get_storage
+from hpo.storages._optuna import StudySnapshot
 from hpo.study._arguments import (
     check_pruner,
     check_sampler,
@@ -198,7 +199,14 @@ def copy_study(
     """Copy a study, with its attributes and all its trials, into another storage.
 
     Trials are copied as they are, RUNNING ones included: the copy is a snapshot of the
-    source.
+    source. The copy is created and filled in one transaction on database storages (and
+    removed again if filling it fails elsewhere): it is never left half-written.
+
+    ``from_storage`` may also be the URL of a database written by **Optuna** 3.0 to 5.x
+    (SQLite or PostgreSQL): the study is then read from it strictly read-only, with every
+    trial, parameter, distribution, value, intermediate value, attribute and constraint, as
+    ``hpo storage import-optuna`` does. Optuna's datetimes, written in local time without a
+    zone, are read as this machine's local time.
 
     Parameters
     ----------
@@ -214,25 +222,123 @@ def copy_study(
     KeyError
         If the source study does not exist.
     DuplicatedStudyError
-        If the destination already has a study of that name.
+        If the destination already has a study of that name; nothing is read or written.
+    StorageVersionError
+        If ``from_storage`` is an Optuna database whose schema this hpo cannot read (older
+        than Optuna 3.0, or newer than it knows; the message names the version).
+    ValueError
+        If a copied trial is inconsistent (e.g. a parameter outside its distribution); the
+        message names the trial, and nothing is written.
+
+    Examples
+    --------
+    >>> import hpo
+    >>> source = hpo.create_study(study_name="s")
+    >>> source.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    >>> target = hpo.storages.InMemoryStorage()
+    >>> hpo.copy_study(from_study_name="s", from_storage=source._storage, to_storage=target)
+    >>> len(hpo.load_study(study_name="s", storage=target).trials)
+    3
     """
-    source = load_study(study_name=from_study_name, storage=from_storage)
-    target = create_study(
-        storage=to_storage,
-        study_name=to_study_name or from_study_name,
-        directions=source.directions,
+    check_study_name(from_study_name, optional=False)
+    check_study_name(to_study_name, optional=True)
+    name = to_study_name or from_study_name
+    if isinstance(from_storage, str) and _is_optuna_database(from_storage):
+        from hpo.storages._optuna._reader import OptunaDatabase
+
+        target_storage = get_storage(to_storage)
+        _check_free_name(target_storage, name)
+        with OptunaDatabase(from_storage) as database:
+            imported = database.read_study(from_study_name)
+        _store_copy(target_storage, name, imported)
+        return
+    source_storage = get_storage(from_storage)
+    study_id = source_storage.get_study_id_from_name(from_study_name)
+    target_storage = get_storage(to_storage)
+    _check_free_name(target_storage, name)
+    source = StudySnapshot(
+        from_study_name,
+        source_storage.get_study_directions(study_id),
+        source_storage.get_study_user_attrs(study_id),
+        source_storage.get_study_system_attrs(study_id),
+        source_storage.get_all_trials(study_id, deepcopy=False),
     )
-    for key, value in source.system_attrs.items():
-        target.set_system_attr(key, value)
-    for key, value in source.user_attrs.items():
-        target.set_user_attr(key, value)
-    trials = source.get_trials(deepcopy=False)
-    # Not add_trials: it refuses the RUNNING trials a snapshot of a live study may hold.
-    for trial in trials:
-        if trial.state != TrialState.RUNNING:
-            check_trial_to_add(trial, len(target.directions))
-    for trial in trials:
-        target._storage.create_new_trial(target._study_id, template_trial=trial)
+    _store_copy(target_storage, name, source)
+
+
+def _is_optuna_database(url: str) -> bool:
+    from hpo.storages._optuna._reader import is_optuna_database
+
+    return is_optuna_database(url)
+
+
+def _check_free_name(storage: BaseStorage, study_name: str) -> None:
+    try:
+        storage.get_study_id_from_name(study_name)
+    except KeyError:
+        return
+    raise DuplicatedStudyError(
+        f"A study named {study_name!r} already exists in the destination storage; delete it "
+        "or copy under another name."
+    )
+
+
+def _store_copy(storage: BaseStorage, study_name: str, source: StudySnapshot) -> int:
+    """Check every trial of ``source``, then create the study with all of them at once."""
+    n_objectives = len(source.directions)
+    for trial in source.trials:
+        try:
+            if trial.state == TrialState.RUNNING:
+                trial._validate()
+            else:
+                # Not add_trials: it refuses the RUNNING trials a snapshot of a live study holds.
+                check_trial_to_add(trial, n_objectives)
+        except (TypeError, ValueError) as e:
+            raise type(e)(
+                f"Study {source.study_name!r}, trial {trial.number}: {e} Nothing was copied."
+            ) from None
+    return storage._create_study_with_trials(
+        study_name, source.directions, source.user_attrs, source.system_attrs, source.trials
+    )
+
+
+def import_optuna_studies(
+    from_url: str, to_storage: str | BaseStorage, study_names: Sequence[str] | None = None
+) -> list[tuple[str, int]]:
+    """Copy studies of an Optuna database into ``to_storage``; all of them by default.
+
+    Every name is checked first (it exists in the source, not in the destination), then each
+    study is copied in one transaction. Returns ``(name, number of trials)`` per study.
+
+    Raises
+    ------
+    KeyError
+        If a named study is not in the Optuna database.
+    DuplicatedStudyError
+        If the destination already has a study of one of the names; nothing is copied.
+    StorageVersionError, ValueError
+        As :func:`copy_study`.
+    """
+    from hpo.storages._optuna._reader import OptunaDatabase
+
+    target_storage = get_storage(to_storage)
+    copied = []
+    with OptunaDatabase(from_url) as database:
+        available = database.study_names()
+        names = list(available if study_names is None else dict.fromkeys(study_names))
+        missing = [n for n in names if n not in available]
+        if missing:
+            raise KeyError(
+                f"The Optuna database {database.display_url!r} has no study named "
+                f"{', '.join(map(repr, missing))}; it has {available}."
+            )
+        for name in names:
+            _check_free_name(target_storage, name)
+        for name in names:
+            imported = database.read_study(name)
+            _store_copy(target_storage, name, imported)
+            copied.append((name, len(imported.trials)))
+    return copied
 
 
 def get_all_study_summaries(
