@@ -150,6 +150,45 @@ class BaseStorage(abc.ABC):
             raise
         return study_id
 
+    def _create_study_with_trials(
+        self,
+        study_name: str,
+        directions: Sequence[StudyDirection],
+        user_attrs: dict[str, Any],
+        system_attrs: dict[str, Any],
+        trials: Sequence[FrozenTrial],
+    ) -> int:
+        """Create a study holding copies of ``trials`` (numbered in order); all or nothing.
+
+        The trials are copied as :meth:`create_new_trial` copies a template, in any state.
+        This implementation makes one call per trial and deletes the study again if one
+        fails; storages override it to write everything in one transaction.
+
+        Returns
+        -------
+        int
+            The new study's id.
+
+        Raises
+        ------
+        DuplicatedStudyError
+            If a study named ``study_name`` exists; nothing is written then.
+        ValueError
+            If a trial's distribution conflicts with an earlier trial's for the same name.
+        """
+        study_id = self.create_new_study(directions, study_name)
+        try:
+            for key, value in user_attrs.items():
+                self.set_study_user_attr(study_id, key, value)
+            for key, value in system_attrs.items():
+                self.set_study_system_attr(study_id, key, value)
+            for trial in trials:
+                self.create_new_trial(study_id, template_trial=trial)
+        except BaseException:
+            self.delete_study(study_id)
+            raise
+        return study_id
+
     def _pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
         """Atomically move the lowest-numbered WAITING trial to RUNNING and return it.
 
