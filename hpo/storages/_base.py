@@ -16,8 +16,8 @@ Rules every implementation follows:
   callers exactly one gets ``True``; the others get ``False``.
 * A parameter name keeps one kind of distribution within a study:
   :func:`~hpo.distributions.check_distribution_compatibility` is enforced across trials.
-* Objective and intermediate values (and intermediate vectors) keep ``inf``, ``-inf`` (and
-  NaN for intermediate values) exactly; datetimes are timezone-aware UTC.
+* Objective and intermediate values keep ``inf``, ``-inf`` (and NaN for intermediate values)
+  exactly; datetimes are timezone-aware UTC.
 * Returned trials are in ascending number order. With ``deepcopy=False`` the caller must treat
   them as read-only.
 """
@@ -150,45 +150,6 @@ class BaseStorage(abc.ABC):
             raise
         return study_id
 
-    def _create_study_with_trials(
-        self,
-        study_name: str,
-        directions: Sequence[StudyDirection],
-        user_attrs: dict[str, Any],
-        system_attrs: dict[str, Any],
-        trials: Sequence[FrozenTrial],
-    ) -> int:
-        """Create a study holding copies of ``trials`` (numbered in order); all or nothing.
-
-        The trials are copied as :meth:`create_new_trial` copies a template, in any state.
-        This implementation makes one call per trial and deletes the study again if one
-        fails; storages override it to write everything in one transaction.
-
-        Returns
-        -------
-        int
-            The new study's id.
-
-        Raises
-        ------
-        DuplicatedStudyError
-            If a study named ``study_name`` exists; nothing is written then.
-        ValueError
-            If a trial's distribution conflicts with an earlier trial's for the same name.
-        """
-        study_id = self.create_new_study(directions, study_name)
-        try:
-            for key, value in user_attrs.items():
-                self.set_study_user_attr(study_id, key, value)
-            for key, value in system_attrs.items():
-                self.set_study_system_attr(study_id, key, value)
-            for trial in trials:
-                self.create_new_trial(study_id, template_trial=trial)
-        except BaseException:
-            self.delete_study(study_id)
-            raise
-        return study_id
-
     def _pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
         """Atomically move the lowest-numbered WAITING trial to RUNNING and return it.
 
@@ -270,26 +231,6 @@ class BaseStorage(abc.ABC):
         self, trial_id: int, step: int, intermediate_value: float
     ) -> None:
         """Record (or overwrite) the intermediate value of a RUNNING trial at ``step``."""
-
-    def set_trial_intermediate_vector(
-        self, trial_id: int, step: int, values: Sequence[float]
-    ) -> None:
-        """Record (or overwrite) the values, one per objective, a RUNNING trial reported at
-        ``step`` in a multi-objective study.
-
-        One write per report, whatever the number of steps before it; read back as
-        :attr:`FrozenTrial.intermediate_vectors <hpo.trial.FrozenTrial.intermediate_vectors>`.
-
-        Raises
-        ------
-        NotImplementedError
-            In a storage that does not keep them (every storage of hpo does).
-        UpdateFinishedTrialError
-            If the trial is finished.
-        """
-        raise NotImplementedError(
-            f"{type(self).__name__} does not keep multi-objective intermediate values."
-        )
 
     @abc.abstractmethod
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:

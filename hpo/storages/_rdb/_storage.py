@@ -33,7 +33,6 @@ from hpo.storages._rdb._reads import TrialReads
 from hpo.storages._rdb._statements import RUNNING, args, statements_for
 from hpo.storages._rdb._trials import TrialOperations
 from hpo.trial import FrozenTrial
-from hpo.trial import FrozenTrial
 
 _UTC = datetime.timezone.utc
 
@@ -215,29 +214,6 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
             )
         )
 
-    def _create_study_with_trials(
-        self,
-        study_name: str,
-        directions: Sequence[StudyDirection],
-        user_attrs: dict[str, Any],
-        system_attrs: dict[str, Any],
-        trials: Sequence[FrozenTrial],
-    ) -> int:
-        from hpo.storages._rdb._bulk import insert_study_with_trials
-
-        if not isinstance(study_name, str):
-            raise TypeError(f"study_name must be a string, got {study_name!r}.")
-        if len(study_name) > s.MAX_NAME_LENGTH:
-            raise ValueError(
-                f"study_name {study_name[:40]!r}... is longer than {s.MAX_NAME_LENGTH} characters."
-            )
-        beat = utcnow_naive() if self.heartbeat_interval is not None else None
-        return self._db.write(
-            lambda conn: insert_study_with_trials(
-                conn, study_name, directions, user_attrs, system_attrs, trials, beat
-            )
-        )
-
     def delete_study(self, study_id: int) -> None:
         attempts = 0
 
@@ -251,7 +227,6 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
                 s.trial_params,
                 s.trial_values,
                 s.trial_intermediate_values,
-                s.trial_intermediate_vectors,
                 s.trial_user_attrs,
                 s.trial_system_attrs,
                 s.trial_heartbeats,
