@@ -18,6 +18,8 @@ _NAME_TO_MODULE: dict[str, str] = {
     "CatBoostPruningCallback": "catboost",
     "HpoSearchCV": "sklearn",
     "LightGBMPruningCallback": "lightgbm",
+    "MPIStudy": "mpi",
+    "MPITrial": "mpi",
     "XGBoostPruningCallback": "xgboost",
     "OptunaSearchCV": "sklearn",
 }
