@@ -16,8 +16,8 @@ Rules every implementation follows:
   callers exactly one gets ``True``; the others get ``False``.
 * A parameter name keeps one kind of distribution within a study:
   :func:`~hpo.distributions.check_distribution_compatibility` is enforced across trials.
-* Objective and intermediate values keep ``inf``, ``-inf`` (and NaN for intermediate values)
-  exactly; datetimes are timezone-aware UTC.
+* Objective and intermediate values (and intermediate vectors) keep ``inf``, ``-inf`` (and
+  NaN for intermediate values) exactly; datetimes are timezone-aware UTC.
 * Returned trials are in ascending number order. With ``deepcopy=False`` the caller must treat
   them as read-only.
 """
@@ -231,6 +231,26 @@ class BaseStorage(abc.ABC):
         self, trial_id: int, step: int, intermediate_value: float
     ) -> None:
         """Record (or overwrite) the intermediate value of a RUNNING trial at ``step``."""
+
+    def set_trial_intermediate_vector(
+        self, trial_id: int, step: int, values: Sequence[float]
+    ) -> None:
+        """Record (or overwrite) the values, one per objective, a RUNNING trial reported at
+        ``step`` in a multi-objective study.
+
+        One write per report, whatever the number of steps before it; read back as
+        :attr:`FrozenTrial.intermediate_vectors <hpo.trial.FrozenTrial.intermediate_vectors>`.
+
+        Raises
+        ------
+        NotImplementedError
+            In a storage that does not keep them (every storage of hpo does).
+        UpdateFinishedTrialError
+            If the trial is finished.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} does not keep multi-objective intermediate values."
+        )
 
     @abc.abstractmethod
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:

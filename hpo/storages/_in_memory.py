@@ -134,6 +134,13 @@ class InMemoryStorage(StudyRecordReads, BaseStorage):
         with self._lock:
             self._records.set_trial_intermediate_value(trial_id, step, intermediate_value)
 
+    def set_trial_intermediate_vector(
+        self, trial_id: int, step: int, values: Sequence[float]
+    ) -> None:
+        floats = tuple(float(v) for v in values)
+        with self._lock:
+            self._records.set_trial_intermediate_vector(trial_id, step, floats)
+
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         with self._lock:
             self._records.set_trial_attr(trial_id, "user_attrs", key, value)

@@ -267,6 +267,27 @@ class StudyRecords:
         _, trial = self.updatable_trial(trial_id)
         trial._intermediate_values[step] = value
 
+    def set_trial_intermediate_vector(
+        self, trial_id: int, step: int, values: tuple[float, ...]
+    ) -> None:
+        """Record (or overwrite) the values, one per objective, of an unfinished trial at
+        ``step``.
+
+        Raises
+        ------
+        KeyError, UpdateFinishedTrialError
+            As :meth:`updatable_trial`.
+        ValueError
+            If the number of values is not the study's number of objectives.
+        """
+        study, trial = self.updatable_trial(trial_id)
+        if len(values) != len(study.directions):
+            raise ValueError(
+                f"Trial#{trial.number} got {len(values)} intermediate values {list(values)} "
+                f"for a study with {len(study.directions)} objectives."
+            )
+        trial._intermediate_vectors[step] = values
+
     def set_trial_attr(self, trial_id: int, attrs: AttrsName, key: str, value: Any) -> None:
         """Set a user or system attribute of an unfinished trial."""
         _, trial = self.updatable_trial(trial_id)

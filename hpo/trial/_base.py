@@ -296,3 +296,52 @@ def check_report_arguments(value: float, step: int) -> tuple[float, int]:
     if not 0 <= step <= MAX_STEP:
         raise ValueError(f"report() needs 0 <= step <= 2**63 - 1, got step={step}.")
     return value, step
+
+
+def check_report_vector(
+    values: Sequence[float], step: int, n_objectives: int | None = None
+) -> tuple[tuple[float, ...], int]:
+    """Validate the arguments of a multi-objective ``report`` and return them as floats.
+
+    Each value follows the rule of :func:`check_report_arguments` (NaN and infinities are
+    accepted).
+
+    Parameters
+    ----------
+    values:
+        One value per objective.
+    step:
+        The step, an integer from 0 to 2**63 - 1.
+    n_objectives:
+        The study's number of objectives; ``None`` skips the length check.
+
+    Returns
+    -------
+    tuple
+        ``(values as a tuple of floats, step as an int)``.
+
+    Raises
+    ------
+    TypeError
+        If ``values`` is not a sequence of real numbers or ``step`` not an integer.
+    ValueError
+        If the number of values is not ``n_objectives``, a value is too large for a float, or
+        ``step`` is out of range.
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(
+            f"report() needs one value per objective as a sequence, got {values!r} "
+            f"({type(values).__name__})."
+        )
+    if n_objectives is not None and len(values) != n_objectives:
+        raise ValueError(
+            f"report() got {len(values)} values {list(values)!r} for a study with "
+            f"{n_objectives} objectives; report one value per objective."
+        )
+    floats = []
+    for value in values:
+        number, step = check_report_arguments(value, step)
+        floats.append(number)
+    if not floats:
+        _, step = check_report_arguments(0.0, step)
+    return tuple(floats), step

@@ -12,7 +12,7 @@ from typing import Any
 
 from hpo.distributions import BaseDistribution, check_distribution_compatibility
 from hpo.exceptions import HpoWarning
-from hpo.trial._base import BaseTrial, check_report_arguments
+from hpo.trial._base import BaseTrial, check_report_arguments, check_report_vector
 from hpo.trial._state import TrialState
 
 _MULTI_OBJECTIVE_VALUE = "value is not available for a multi-objective trial; use values instead."
@@ -51,6 +51,9 @@ class FrozenTrial(BaseTrial):
         The storage's identifier.
     values:
         The objective values (one per objective) or ``None``.
+    intermediate_vectors:
+        Reported values by step of a multi-objective trial, one value per objective; see
+        :attr:`intermediate_vectors`.
 
     Raises
     ------
@@ -63,6 +66,7 @@ class FrozenTrial(BaseTrial):
         "_datetime_start",
         "_distributions",
         "_intermediate_values",
+        "_intermediate_vectors",
         "_number",
         "_params",
         "_state",
@@ -87,6 +91,7 @@ class FrozenTrial(BaseTrial):
         trial_id: int,
         *,
         values: Sequence[float] | None = None,
+        intermediate_vectors: dict[int, tuple[float, ...]] | None = None,
     ) -> None:
         if value is not None and values is not None:
             raise ValueError("Give either value or values to FrozenTrial, not both.")
@@ -103,6 +108,7 @@ class FrozenTrial(BaseTrial):
         self._user_attrs = user_attrs
         self._system_attrs = system_attrs
         self._intermediate_values = intermediate_values
+        self._intermediate_vectors = {} if intermediate_vectors is None else intermediate_vectors
         self._trial_id = trial_id
 
     # -- fields --------------------------------------------------------------------------
@@ -187,6 +193,44 @@ class FrozenTrial(BaseTrial):
     def intermediate_values(self, value: dict[int, float]) -> None:
         self._intermediate_values = value
 
+    @property
+    def intermediate_vectors(self) -> dict[int, tuple[float, ...]]:
+        """Reported values of a multi-objective trial by step, one value per objective.
+
+        ``trial.report([error, latency], step)`` in a study with several objectives records
+        ``(error, latency)`` here; :attr:`intermediate_values` holds the reports of
+        single-objective trials and stays empty for these.
+        """
+        return self._intermediate_vectors
+
+    def intermediate_curve(self, objective: int) -> dict[int, float]:
+        """Return the reported values of one objective by step (multi-objective trials).
+
+        Parameters
+        ----------
+        objective:
+            The objective's index, as in ``study.directions``.
+
+        Returns
+        -------
+        dict
+            ``{step: value}`` in step order; empty if nothing was reported.
+
+        Raises
+        ------
+        IndexError
+            If ``objective`` is not the index of a reported objective.
+        """
+        vectors = self._intermediate_vectors
+        if vectors:
+            n_objectives = len(next(iter(vectors.values())))
+            if not -n_objectives <= objective < n_objectives:
+                raise IndexError(
+                    f"objective={objective} is out of range for a trial that reports "
+                    f"{n_objectives} objectives."
+                )
+        return {step: vectors[step][objective] for step in sorted(vectors)}
+
     # -- values --------------------------------------------------------------------------
     @property
     def value(self) -> float | None:
@@ -231,6 +275,8 @@ class FrozenTrial(BaseTrial):
     def last_step(self) -> int | None:
         """The largest reported step, or ``None`` if nothing was reported."""
         if not self.intermediate_values:
+            if self._intermediate_vectors:
+                return max(self._intermediate_vectors)
             return None
         return max(self.intermediate_values)
 
@@ -249,9 +295,12 @@ class FrozenTrial(BaseTrial):
             )
         return value
 
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Accept and ignore a report: a frozen trial's history does not change."""
-        check_report_arguments(value, step)
+        if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+            check_report_vector(value, step)
+        else:
+            check_report_arguments(value, step)  # type: ignore[arg-type]
 
     def should_prune(self) -> bool:
         """Return ``False``: a frozen trial is never pruned."""
@@ -278,6 +327,7 @@ class FrozenTrial(BaseTrial):
             self.user_attrs,
             self.system_attrs,
             self.intermediate_values,
+            self._intermediate_vectors,
             self._trial_id,
         )
 
@@ -305,7 +355,12 @@ class FrozenTrial(BaseTrial):
             f"datetime_complete={self.datetime_complete!r}, params={self.params}, "
             f"user_attrs={self.user_attrs}, system_attrs={self.system_attrs}, "
             f"intermediate_values={self.intermediate_values}, "
-            f"distributions={self.distributions}, trial_id={self._trial_id})"
+            + (
+                f"intermediate_vectors={self._intermediate_vectors}, "
+                if self._intermediate_vectors
+                else ""
+            )
+            + f"distributions={self.distributions}, trial_id={self._trial_id})"
         )
 
     def __copy__(self) -> FrozenTrial:
@@ -329,6 +384,7 @@ class FrozenTrial(BaseTrial):
         trial._user_attrs = attrs_copy(self._user_attrs) if self._user_attrs else {}
         trial._system_attrs = attrs_copy(self._system_attrs) if self._system_attrs else {}
         trial._intermediate_values = dict(self._intermediate_values)
+        trial._intermediate_vectors = dict(self._intermediate_vectors)
         trial._trial_id = self._trial_id
         return trial
 
@@ -434,6 +490,37 @@ class FrozenTrial(BaseTrial):
                 check_report_arguments(value, step)
             except (TypeError, ValueError) as e:
                 raise type(e)(f"intermediate_values[{step!r}]: {e}") from None
+        self._validate_intermediate_vectors()
+
+    def _validate_intermediate_vectors(self) -> None:
+        vectors = self._intermediate_vectors
+        if not isinstance(vectors, dict):
+            raise TypeError(
+                f"intermediate_vectors must be a dict of step to values, got {vectors!r}."
+            )
+        if vectors and self.intermediate_values:
+            raise ValueError(
+                "A trial has intermediate_values (one objective) or intermediate_vectors "
+                "(several objectives), not both."
+            )
+        lengths: set[int] = set()
+        for step, values in vectors.items():
+            if not isinstance(step, numbers.Integral) or isinstance(step, bool):
+                raise TypeError(
+                    f"intermediate_vectors has the step {step!r} ({type(step).__name__}); "
+                    "steps must be integers."
+                )
+            try:
+                floats, _ = check_report_vector(values, step)
+            except (TypeError, ValueError) as e:
+                raise type(e)(f"intermediate_vectors[{step!r}]: {e}") from None
+            vectors[step] = floats
+            lengths.add(len(floats))
+        if len(lengths) > 1 or 0 in lengths:
+            raise ValueError(
+                "intermediate_vectors must hold the same number of values (at least one) at "
+                f"every step, got {vectors}."
+            )
 
 
 def create_trial(
@@ -446,6 +533,7 @@ def create_trial(
     user_attrs: dict[str, Any] | None = None,
     system_attrs: dict[str, Any] | None = None,
     intermediate_values: dict[int, float] | None = None,
+    intermediate_vectors: dict[int, Sequence[float]] | None = None,
 ) -> FrozenTrial:
     """Create a trial record, e.g. to add results computed elsewhere with ``Study.add_trial``.
 
@@ -459,6 +547,8 @@ def create_trial(
         Parameter values (external representation) and their distributions, same keys.
     user_attrs, system_attrs, intermediate_values:
         Optional attributes and reported values.
+    intermediate_vectors:
+        Reported values of a multi-objective trial by step, one value per objective.
 
     Returns
     -------
@@ -505,6 +595,7 @@ def create_trial(
         system_attrs=dict(system_attrs or {}),
         intermediate_values=dict(intermediate_values or {}),
         trial_id=-1,
+        intermediate_vectors=dict(intermediate_vectors or {}),  # type: ignore[arg-type]
     )
     trial._validate()
     return trial

@@ -92,7 +92,12 @@ def test_older_database_is_refused_until_upgraded(url: str) -> None:
 
 @pytest.mark.parametrize(
     "old_revision",
-    ["0001_initial_schema", "0002_trial_state_index", "0003_trial_foreign_writes"],
+    [
+        "0001_initial_schema",
+        "0002_trial_state_index",
+        "0003_trial_foreign_writes",
+        "0004_trial_client_token",
+    ],
 )
 def test_data_survives_the_upgrade(tmp_path: Path, old_revision: str) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"

@@ -236,6 +236,14 @@ class TrialCreation:
                     record.intermediate_values.values(),
                     keys=record.intermediate_values.keys(),
                 )
+            if record.intermediate_vectors:
+                conn.execute(
+                    sa.insert(s.trial_intermediate_vectors),
+                    [
+                        {"trial_id": trial_id, "step": step, "values_json": s.encode_vector(v)}
+                        for step, v in record.intermediate_vectors.items()
+                    ],
+                )
             for table, attrs in (
                 (s.trial_user_attrs, user_attrs),
                 (s.trial_system_attrs, system_attrs),

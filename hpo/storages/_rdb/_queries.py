@@ -22,7 +22,7 @@ from hpo.storages._rdb._prepared import Raw
 from hpo.storages._rdb._schema import decode_float
 from hpo.trial import FrozenTrial, TrialState
 
-_TRIAL, _PARAM, _VALUE, _INTERMEDIATE, _USER_ATTR, _SYSTEM_ATTR = range(6)
+_TRIAL, _PARAM, _VALUE, _INTERMEDIATE, _USER_ATTR, _SYSTEM_ATTR, _VECTOR = range(7)
 
 _UTC = datetime.timezone.utc
 _STATES = {int(state): state for state in TrialState}
@@ -76,6 +76,7 @@ _CHILDREN: list[tuple[sa.Table, int, dict[str, str]]] = [
     ),
     (s.trial_user_attrs, _USER_ATTR, {"name": "key", "text": "value_json"}),
     (s.trial_system_attrs, _SYSTEM_ATTR, {"name": "key", "text": "value_json"}),
+    (s.trial_intermediate_vectors, _VECTOR, {"integer": "step", "text": "values_json"}),
 ]
 
 
@@ -217,6 +218,7 @@ def build_trials(rows: Sequence[Any]) -> list[FrozenTrial]:
             trial._user_attrs = {}
             trial._system_attrs = {}
             trial._intermediate_values = {}
+            trial._intermediate_vectors = {}
             trials[row[1]] = trial
         else:
             children.append(row)
@@ -235,13 +237,17 @@ def build_trials(rows: Sequence[Any]) -> list[FrozenTrial]:
             trial._intermediate_values[integer] = decode_float(number, code)
         elif kind == _USER_ATTR:
             trial._user_attrs[name] = json.loads(text)
-        else:
+        elif kind == _SYSTEM_ATTR:
             trial._system_attrs[name] = json.loads(text)
+        else:
+            trial._intermediate_vectors[integer] = s.decode_vector(text)
     for trial_id, by_objective in values.items():
         trials[trial_id]._values = [by_objective[k] for k in sorted(by_objective)]
     for trial in trials.values():
         if len(trial._intermediate_values) > 1:
             trial._intermediate_values = dict(sorted(trial._intermediate_values.items()))
+        if len(trial._intermediate_vectors) > 1:
+            trial._intermediate_vectors = dict(sorted(trial._intermediate_vectors.items()))
     return sorted(trials.values(), key=lambda t: t._number)
 
 

@@ -6,7 +6,9 @@ the two. ``SCHEMA_VERSION`` and ``HEAD_REVISION`` name the schema this code read
 Floats that may be infinite or NaN (objective and intermediate values) are stored as a
 nullable ``value`` plus a ``value_type`` (:data:`FINITE`, :data:`POS_INF`, :data:`NEG_INF`,
 :data:`NAN`), which every backend keeps exactly. Datetimes are naive UTC in the database and
-made timezone-aware when read. Attribute values are JSON text; nothing is pickled.
+made timezone-aware when read. Attribute values are JSON text; nothing is pickled. What a
+trial of a multi-objective study reports at a step is one row of ``trial_intermediate_vectors``
+whatever the number of objectives, so a report costs one statement.
 
 ``trials.foreign_writes`` counts the writes to an unfinished trial made by storage objects
 other than the one that created or started it (e.g. another worker failing a stale trial).
@@ -21,12 +23,14 @@ of creating (or taking) a second trial.
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 4
-HEAD_REVISION = "0004_trial_client_token"
+SCHEMA_VERSION = 5
+HEAD_REVISION = "0005_trial_intermediate_vectors"
 
 MAX_NAME_LENGTH = 512
 
@@ -133,6 +137,16 @@ trial_intermediate_values = sa.Table(
     sa.Column("value_type", sa.SmallInteger, nullable=False),
 )
 
+# What a trial of a multi-objective study reported at a step: one row per report, the values
+# (one per objective) as a JSON list written by :func:`encode_vector`.
+trial_intermediate_vectors = sa.Table(
+    "trial_intermediate_vectors",
+    metadata,
+    sa.Column("trial_id", sa.Integer, _cascade_fk("trials.trial_id"), primary_key=True),
+    sa.Column("step", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("values_json", sa.Text, nullable=False),
+)
+
 trial_user_attrs = _attr_table("trial_user_attrs", "trial_id", "trials.trial_id")
 trial_system_attrs = _attr_table("trial_system_attrs", "trial_id", "trials.trial_id")
 
@@ -151,6 +165,20 @@ def encode_float(value: float) -> tuple[float | None, int]:
     if math.isnan(value):
         return None, NAN
     return None, POS_INF if value > 0 else NEG_INF
+
+
+_SPECIAL_FLOATS = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+
+
+def encode_vector(values: Sequence[float]) -> str:
+    """Write intermediate values as a JSON list; infinities and NaN as ``"inf"``, ``"-inf"``,
+    ``"nan"`` (strict JSON, readable by any tool)."""
+    return json.dumps([v if math.isfinite(v) else repr(float(v)) for v in values])
+
+
+def decode_vector(text: str) -> tuple[float, ...]:
+    """Read intermediate values written by :func:`encode_vector`."""
+    return tuple(_SPECIAL_FLOATS[v] if isinstance(v, str) else float(v) for v in json.loads(text))
 
 
 def decode_float(value: float | None, value_type: int) -> float:

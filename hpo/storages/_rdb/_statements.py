@@ -112,6 +112,11 @@ class Statements:
                 },
                 ["trial_id", "step"],
             ),
+            "intermediate_vector": (
+                s.trial_intermediate_vectors,
+                {"trial_id": sa.Integer, "step": sa.BigInteger, "values_json": sa.Text},
+                ["trial_id", "step"],
+            ),
         }
         attr_columns = {"trial_id": sa.Integer, "key": sa.String, "value_json": sa.Text}
         for kind, table in (

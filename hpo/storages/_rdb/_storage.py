@@ -227,6 +227,7 @@ class RDBStorage(TrialOperations, TrialReads, BaseStorage, BaseHeartbeat):
                 s.trial_params,
                 s.trial_values,
                 s.trial_intermediate_values,
+                s.trial_intermediate_vectors,
                 s.trial_user_attrs,
                 s.trial_system_attrs,
                 s.trial_heartbeats,

@@ -53,6 +53,9 @@ class TrialOperations(TrialCreation):
     _owned: OwnedTrials
     heartbeat_interval: int | None
 
+    def get_study_directions(self, study_id: int) -> list[Any]:  # provided by RDBStorage
+        raise NotImplementedError
+
     # -- errors ----------------------------------------------------------------------------
     def _raise_not_updatable(self, raw: Raw, trial_id: int) -> NoReturn:
         """Raise the error that explains why a conditional write to a trial matched no row."""
@@ -205,6 +208,25 @@ class TrialOperations(TrialCreation):
 
         self._write_trial_row("intermediate", params, apply)
 
+    def set_trial_intermediate_vector(
+        self, trial_id: int, step: int, values: Sequence[float]
+    ) -> None:
+        if isinstance(step, bool) or int(step) != step:
+            raise TypeError(f"step must be an integer, got {step!r}.")
+        floats = tuple(float(v) for v in values)
+        n_objectives = len(self.get_study_directions(self._study_of_trial(trial_id)))
+        if len(floats) != n_objectives:
+            raise ValueError(
+                f"Trial id {trial_id} got {len(floats)} intermediate values {list(floats)} "
+                f"for a study with {n_objectives} objectives."
+            )
+        params = {"trial_id": trial_id, "step": int(step), "values_json": s.encode_vector(floats)}
+
+        def apply(record: FrozenTrial) -> None:
+            record._intermediate_vectors[int(step)] = floats
+
+        self._write_trial_row("intermediate_vector", params, apply)
+
     def _set_trial_attr(self, kind: str, trial_id: int, key: str, value: Any) -> None:
         value_json = attr_to_json(key, value)
         params = {"trial_id": trial_id, "key": key, "value_json": value_json}
@@ -283,6 +305,9 @@ class TrialOperations(TrialCreation):
                 record._datetime_complete = now.replace(tzinfo=_UTC)
                 if len(record._intermediate_values) > 1:
                     record._intermediate_values = dict(sorted(record._intermediate_values.items()))
+                if len(record._intermediate_vectors) > 1:
+                    vectors = sorted(record._intermediate_vectors.items())
+                    record._intermediate_vectors = dict(vectors)
                 self._cache.add_finished(record, study_id)
         return True
 

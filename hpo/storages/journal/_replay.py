@@ -36,6 +36,7 @@ OP_POP_WAITING_TRIAL = "pop_waiting_trial"
 OP_SET_TRIAL_PARAM = "set_trial_param"
 OP_SET_TRIAL_STATE_VALUES = "set_trial_state_values"
 OP_SET_TRIAL_INTERMEDIATE_VALUE = "set_trial_intermediate_value"
+OP_SET_TRIAL_INTERMEDIATE_VECTOR = "set_trial_intermediate_vector"
 OP_SET_TRIAL_USER_ATTR = "set_trial_user_attr"
 OP_SET_TRIAL_SYSTEM_ATTR = "set_trial_system_attr"
 
@@ -115,6 +116,7 @@ class JournalState(StudyRecords):
             OP_SET_TRIAL_PARAM: self._set_trial_param,
             OP_SET_TRIAL_STATE_VALUES: self._set_trial_state_values,
             OP_SET_TRIAL_INTERMEDIATE_VALUE: self._set_trial_intermediate_value,
+            OP_SET_TRIAL_INTERMEDIATE_VECTOR: self._set_trial_intermediate_vector,
             OP_SET_TRIAL_USER_ATTR: lambda log: self._set_trial_attr(log, "user_attrs"),
             OP_SET_TRIAL_SYSTEM_ATTR: lambda log: self._set_trial_attr(log, "system_attrs"),
         }
@@ -195,6 +197,14 @@ class JournalState(StudyRecords):
         value = decode_float(_field(log, "value"))
         self.set_trial_intermediate_value(trial_id, step, value)
 
+    def _set_trial_intermediate_vector(self, log: dict[str, Any]) -> None:
+        trial_id = _int_field(log, "trial_id")
+        step = _int_field(log, "step")
+        values = decode_values(_field(log, "values"))
+        if not values:
+            raise CorruptLogError(f"not intermediate values: {log['values']!r}")
+        self.set_trial_intermediate_vector(trial_id, step, tuple(values))
+
     def _set_trial_attr(self, log: dict[str, Any], attrs: AttrsName) -> None:
         trial_id = _int_field(log, "trial_id")
         key = _str_field(log, "key")
@@ -227,4 +237,13 @@ def _template_trial(log: dict[str, Any], start: datetime.datetime | None) -> Fro
     trial._user_attrs = decode_attrs(_field(log, "user_attrs"))
     trial._system_attrs = decode_attrs(_field(log, "system_attrs"))
     trial._intermediate_values = intermediate
+    # Written only for a template that has them, so older journals read as before.
+    vectors = log.get("intermediate_vectors")
+    if vectors is not None:
+        try:
+            trial._intermediate_vectors = {
+                int(step): tuple(decode_values(values) or ()) for step, values in vectors
+            }
+        except (TypeError, ValueError):
+            raise CorruptLogError(f"not intermediate vectors: {vectors!r}") from None
     return trial

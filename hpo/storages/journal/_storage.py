@@ -342,6 +342,27 @@ class JournalStorage(StudyRecordReads, BaseStorage):
                 ops.OP_SET_TRIAL_INTERMEDIATE_VALUE, trial_id=trial_id, step=int(step), value=value
             )
 
+    def set_trial_intermediate_vector(
+        self, trial_id: int, step: int, values: Sequence[float]
+    ) -> None:
+        if isinstance(step, bool) or not isinstance(step, int):
+            raise TypeError(f"step must be an int, got {step!r}.")
+        encoded = encode_values([_to_float(v, "intermediate_value") for v in values])
+        with self._lock:
+            self._sync()
+            study, trial = self._state.updatable_trial(trial_id)
+            if len(values) != len(study.directions):
+                raise ValueError(
+                    f"Trial#{trial.number} got {len(values)} intermediate values "
+                    f"{list(values)} for a study with {len(study.directions)} objectives."
+                )
+            self._write(
+                ops.OP_SET_TRIAL_INTERMEDIATE_VECTOR,
+                trial_id=trial_id,
+                step=int(step),
+                values=encoded,
+            )
+
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         self._set_trial_attr(ops.OP_SET_TRIAL_USER_ATTR, trial_id, key, value)
 
@@ -379,7 +400,7 @@ def _encode_template(template: FrozenTrial) -> dict[str, Any]:
             f"The template's params {sorted(template.params)} and distributions "
             f"{sorted(distributions)} must name the same parameters."
         )
-    return {
+    fields: dict[str, Any] = {
         "state": int(template.state),
         "values": encode_values(template._values),
         "datetime_start": encode_datetime(template.datetime_start),
@@ -396,3 +417,9 @@ def _encode_template(template: FrozenTrial) -> dict[str, Any]:
             for step, value in sorted(template.intermediate_values.items())
         ],
     }
+    if template.intermediate_vectors:
+        fields["intermediate_vectors"] = [
+            [int(step), encode_values(values)]
+            for step, values in sorted(template.intermediate_vectors.items())
+        ]
+    return fields
