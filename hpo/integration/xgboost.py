@@ -76,15 +76,12 @@ class XGBoostPruningCallback(_xgboost.callback.TrainingCallback):
         self._observation_key = observation_key
 
     def _latest(self, evals_log: Any) -> float:
-        # Set names may hold '-' too; find the set whose name and a metric make up the key.
-        for data_name, metrics in evals_log.items():
-            prefix = f"{data_name}-"
-            if self._observation_key.startswith(prefix):
-                history = metrics.get(self._observation_key[len(prefix) :])
-                if history:
-                    latest = history[-1]
-                    # xgboost.cv logs (mean, standard deviation) pairs.
-                    return float(latest[0] if isinstance(latest, tuple) else latest)
+        data_name, _, metric = self._observation_key.partition("-")
+        history = evals_log.get(data_name, {}).get(metric)
+        if history:
+            latest = history[-1]
+            # xgboost.cv logs (mean, standard deviation) pairs.
+            return float(latest[0] if isinstance(latest, tuple) else latest)
         evaluated = [
             f"{data}-{metric}" for data, metrics in evals_log.items() for metric in metrics
         ]

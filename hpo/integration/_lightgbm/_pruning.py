@@ -19,7 +19,8 @@ class LightGBMPruningCallback:
     """Report a LightGBM metric to a trial after each boosting round and stop pruned trials.
 
     Pass it in ``callbacks`` of ``lightgbm.train``, ``lightgbm.cv`` or the ``fit`` of the
-    scikit-learn estimators (``LGBMClassifier(...).fit(X, y, eval_set=..., callbacks=[...])``).
+    scikit-learn estimators (``LGBMClassifier().fit(X, y, eval_X=..., eval_y=...,
+    callbacks=[...])``).
     After every ``report_interval``-th round it reports the metric of the named validation set
     at step ``iteration`` (counted from 0) and, when the study's pruner says so, raises
     :class:`hpo.TrialPruned`, which ends the training and the trial. With ``lightgbm.cv`` the
@@ -83,6 +84,9 @@ class LightGBMPruningCallback:
                 f"report_interval must be a positive integer, got {report_interval!r}."
             )
         self._trial = trial
+        # LightGBM runs callbacks by ``order``: after record_evaluation (20), before
+        # early_stopping (30). An instance attribute, as LightGBM reads the instance's dict.
+        self.order = 25
         self._metric = metric
         self._valid_name = valid_name
         self._report_interval = report_interval
