@@ -62,3 +62,17 @@ def test_quickstart_runs_on_sqlite_and_writes_plots_and_report(tmp_path: Path) -
     # A second run continues the same study.
     out = _run("quickstart.py", "--trials", "3", cwd=tmp_path)
     assert "15 trials" in out
+
+
+def test_artifacts_uploads_a_file_per_trial_and_downloads_the_best(tmp_path: Path) -> None:
+    out = _run("artifacts.py", "--trials", "8", cwd=tmp_path)
+    assert "8 trials, best trial #" in out
+    assert len(list((tmp_path / "artifacts").iterdir())) == 8  # one file per trial
+    match = re.search(r"validation error (\d+\.\d+) \(search: (\d+\.\d+)\)", out)
+    assert match is not None, out
+    assert match.group(1) == match.group(2)  # the downloaded model is the best trial's
+    assert "coefficients" in (tmp_path / "best_model.json").read_text()
+    # A second run continues the study and replaces the downloaded copy.
+    out = _run("artifacts.py", "--trials", "2", cwd=tmp_path)
+    assert "10 trials, best trial #" in out
+    assert len(list((tmp_path / "artifacts").iterdir())) == 10
