@@ -40,6 +40,7 @@ API_MODULES = [
     "hpo.visualization.matplotlib",
     "hpo.report",
     "hpo.terminator",
+    "hpo.artifacts",
     "hpo.logging",
     "hpo.exceptions",
 ]
