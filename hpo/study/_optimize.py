@@ -175,7 +175,9 @@ def optimize(
             payload = make_payload(study, func, catch_types, trial_timeout, gc_after_trial)
 
             def make_runner() -> _Runner:
-                return ProcessTrialRunner(study, payload, trial_timeout)
+                return ProcessTrialRunner(
+                    study, payload, trial_timeout, getattr(func, "__module__", None)
+                )
         else:
 
             def make_runner() -> _Runner:
