@@ -1,6 +1,6 @@
 """MPIStudy and MPITrial under a real ``mpirun``: every rank sees rank 0's decisions.
 
-The multi-rank tests run tests/integration/mpi_scripts/run_study.py with ``mpirun -n 2`` or
+The multi-rank tests run tests/integration/distributed_scripts/run_study.py with ``mpirun -n 2`` or
 ``-n 3`` and read what each rank saw. Without ``mpirun`` they skip loudly, except under
 ``CI``, where Open MPI is installed and they fail instead.
 """
@@ -19,10 +19,10 @@ import pytest
 
 import hpo
 from hpo.trial import TrialState
-from tests.integration.helpers import assert_import_names_extra
+from tests.integration.distributed_support import assert_import_names_extra
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path(__file__).resolve().parent / "mpi_scripts" / "run_study.py"
+SCRIPT = Path(__file__).resolve().parent / "distributed_scripts" / "run_study.py"
 
 
 def mpirun_command(n_processes: int) -> list[str]:
@@ -41,7 +41,7 @@ def run_ranks(tmp_path: Path, scenarios: list[str], n_processes: int) -> Path:
     command = mpirun_command(n_processes)
     url = f"sqlite:///{tmp_path / 'mpi.db'}"
     result = subprocess.run(
-        [*command, sys.executable, str(SCRIPT), ",".join(scenarios), url, str(tmp_path)],
+        [*command, sys.executable, str(SCRIPT), "mpi", ",".join(scenarios), url, str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=120,  # a rank waiting forever for another fails the test instead of hanging
