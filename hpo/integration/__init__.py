@@ -20,6 +20,8 @@ _NAME_TO_MODULE: dict[str, str] = {
     "LightGBMPruningCallback": "lightgbm",
     "MPIStudy": "mpi",
     "MPITrial": "mpi",
+    "TorchDistributedStudy": "pytorch_distributed",
+    "TorchDistributedTrial": "pytorch_distributed",
     "XGBoostPruningCallback": "xgboost",
     "OptunaSearchCV": "sklearn",
 }
