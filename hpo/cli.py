@@ -16,7 +16,13 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from hpo._cli import _report_command, _storage_commands, _study_commands, _trial_commands
+from hpo._cli import (
+    _dashboard_command,
+    _report_command,
+    _storage_commands,
+    _study_commands,
+    _trial_commands,
+)
 from hpo._cli._errors import one_line
 from hpo._cli._logging_setup import configured_logging
 from hpo._cli._output import FORMATS
@@ -199,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_trial_commands(add)
     _report_command.add_arguments(
         add("report", _report_command.report, "Write a study's HTML report (one offline page).")
+    )
+    _dashboard_command.add_arguments(
+        add(
+            "dashboard", _dashboard_command.dashboard, "Serve the live web dashboard of a storage."
+        )
     )
 
     study = subparsers.add_parser("study", help="Study attributes: study set-user-attr.")
