@@ -192,7 +192,12 @@ def optimize(
             else:
                 with ThreadPoolExecutor(max_workers=n_jobs) as executor:
                     futures = [executor.submit(_worker, *worker_args) for _ in range(n_jobs)]
-                    errors = [f.exception() for f in futures]
+                    try:
+                        errors = [f.exception() for f in futures]
+                    except BaseException:
+                        # Ctrl-C reaches this thread only: the workers start no new trial.
+                        study._stop_flag = True
+                        raise
                 for error in errors:
                     if error is not None:
                         raise error

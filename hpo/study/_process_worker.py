@@ -67,6 +67,8 @@ class ProcessTrialRunner:
         self._trial_timeout = trial_timeout
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
+        # Between the request of a trial and its outcome: the child may hold a RUNNING trial.
+        self._busy = False
         self._running_trial_id: int | None = None
 
     def _start(self) -> None:
@@ -105,6 +107,7 @@ class ProcessTrialRunner:
             self._start()
         assert self._conn is not None
         self._conn.send("run")
+        self._busy = True
         message = self._receive(None)
         if message is None:
             raise RuntimeError(
@@ -112,6 +115,7 @@ class ProcessTrialRunner:
                 f"trial."
             )
         if message[0] == "raised":
+            self._busy = False
             raise _unpack_error(message[1], message[2])
         trial_id = message[1]
         self._running_trial_id = trial_id
@@ -119,6 +123,7 @@ class ProcessTrialRunner:
         if self._trial_timeout is not None:
             deadline = time.monotonic() + self._trial_timeout + KILL_GRACE
         message = self._receive(deadline)
+        self._busy = False
         self._running_trial_id = None
         storage = self._study._storage
         if message == "timeout":
@@ -147,13 +152,22 @@ class ProcessTrialRunner:
         return storage.get_trial(trial_id)
 
     def abort(self, error: BaseException) -> None:
-        """Kill the child and fail the trial it runs, if any, because ``error`` stops optimize."""
-        trial_id = self._running_trial_id
-        if trial_id is None:
+        """Kill a busy child and fail its trial, if any, because ``error`` stops optimize."""
+        if not self._busy:
             return
-        self._stop_process()
+        self._busy = False
+        trial_id = self._running_trial_id
         self._running_trial_id = None
-        fail_stopped_trial(self._study, trial_id, f"{type(error).__name__}: {error}")
+        if trial_id is None and self._conn is not None:
+            # Interrupted while waiting for the trial to start: it may have started since.
+            with contextlib.suppress(EOFError, OSError):
+                while self._conn.poll(0):
+                    message = self._conn.recv()
+                    if message[0] == "started":
+                        trial_id = message[1]
+        self._stop_process()
+        if trial_id is not None:
+            fail_stopped_trial(self._study, trial_id, f"{type(error).__name__}: {error}")
 
     def close(self) -> None:
         """Let the child exit (kill it if it does not) and release the pipe."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import signal
 import threading
 import time
 from pathlib import Path
@@ -340,6 +341,12 @@ def reporting_objective(trial: Trial) -> float:
     return trial.suggest_float("x", 0.0, 1.0)
 
 
+def sleeping_forever_objective(trial: Trial) -> float:
+    trial.suggest_float("x", 0.0, 1.0)
+    time.sleep(600)
+    return 1.0
+
+
 def failing_objective(trial: Trial) -> float:
     trial.suggest_float("x", 0.0, 1.0)
     raise ValueError(f"bad trial {trial.number}")
@@ -451,3 +458,25 @@ def test_process_objective_that_does_not_load_in_the_child(tmp_path: Path) -> No
     with pytest.raises(RuntimeError, match="could not load the study and the objective"):
         study.optimize(objective, n_trials=1, isolation="process")
     assert study.trials == []
+
+
+@pytest.mark.slow
+def test_process_interrupted_optimize_kills_the_child_and_fails_its_trial(
+    tmp_path: Path,
+) -> None:
+    study = _study(f"sqlite:///{tmp_path / 'study.db'}")
+
+    def interrupt_once_running() -> None:
+        for _ in range(1200):
+            if study.get_trials(states=(TrialState.RUNNING,)):
+                os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C does
+                return
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=interrupt_once_running, daemon=True)
+    watcher.start()
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(sleeping_forever_objective, n_trials=1, isolation="process")
+    watcher.join()
+    assert _states(study) == ["FAIL"]
+    assert _reasons(study) == ["KeyboardInterrupt: "]
