@@ -27,7 +27,8 @@ Examples
 ...     file_path="best_x.txt",
 ...     artifact_id=study.best_trial.user_attrs["artifact_id"],
 ... )
->>> float(open("best_x.txt").read()) == study.best_params["x"]
+>>> from pathlib import Path
+>>> float(Path("best_x.txt").read_text()) == study.best_params["x"]
 True
 """
 

@@ -43,7 +43,8 @@ def download_artifact(
     >>> store = FileSystemArtifactStore(tempfile.mkdtemp())
     >>> store.write("example-id", io.BytesIO(b"weights"))
     >>> download_artifact(artifact_store=store, file_path="model.bin", artifact_id="example-id")
-    >>> open("model.bin", "rb").read()
+    >>> from pathlib import Path
+    >>> Path("model.bin").read_bytes()
     b'weights'
     """
     if not isinstance(file_path, (str, os.PathLike)):
