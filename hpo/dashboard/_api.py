@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _UTC = datetime.timezone.utc
 MAX_COMPARED_STUDIES = 10
+FIRST_CHUNK_WAIT = 1.0
 
 
 def _iso(moment: datetime.datetime | None) -> str | None:
@@ -54,14 +55,17 @@ def _counts(cache: StudyTrials) -> dict[str, int]:
 def study_summary(dashboard: Dashboard, study_id: int) -> dict[str, Any]:
     """One row of the studies page."""
     cache = dashboard.caches.get(study_id)
+    cache.wait_first_chunk(FIRST_CHUNK_WAIT)  # a small study is read whole by then
     cache.sync()
     best = cache.best
+    # Counted by the storage: exact at once, even while a large study is still loading.
+    stored = dashboard.storage.get_trial_state_counts(study_id)
     return {
         "study_id": study_id,
         "name": cache.study_name,
         "directions": [d.name for d in cache.directions],
-        "counts": _counts(cache),
-        "n_trials": cache.total,
+        "counts": {state.name: stored.get(state, 0) for state in TrialState},
+        "n_trials": sum(stored.values()),
         "n_loaded": len(cache.trials),
         "best_value": None if best is None or best.values is None else _finite(best.values[0]),
         "best_number": None if best is None else best.number,

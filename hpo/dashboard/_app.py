@@ -31,16 +31,19 @@ DEFAULT_STALE_AFTER = 60.0
 
 
 def import_web_libraries() -> None:
-    """Import the web libraries, or say which extra installs them."""
-    try:
-        import jinja2  # noqa: F401
-        import multipart  # noqa: F401
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
-    except ImportError as error:
-        raise ImportError(
-            f'The hpo dashboard needs {error.name}: pip install "hpo[dashboard]"'
-        ) from error
+    """Check that the web libraries are installed, or say which extra installs them."""
+    import importlib.util
+
+    for module, package in (
+        ("jinja2", "jinja2"),
+        ("starlette", "starlette"),
+        ("uvicorn", "uvicorn"),
+        ("python_multipart", "python-multipart"),
+    ):
+        if importlib.util.find_spec(module) is None:
+            raise ImportError(
+                f'The hpo dashboard needs {package}: pip install "hpo[dashboard]"', name=module
+            )
 
 
 def plotly_js_path() -> Path:

@@ -52,6 +52,7 @@ def _study(request: Request) -> Response:
     note = user_attrs.get(NOTE_KEY, "")
     config = {
         "studyId": cache.study_id,
+        "studyName": cache.study_name,
         "nObjectives": len(cache.directions),
         "directions": [d.name for d in cache.directions],
         "plots": [kind for kind, _ in plot_kinds(len(cache.directions))],

@@ -55,11 +55,13 @@ def _sample(
     snapshot: StudySnapshot,
     notes: list[str],
     states: tuple[TrialState, ...] = (TrialState.COMPLETE,),
-    size: int = MAX_SAMPLED_TRIALS,
+    size: int | None = None,
 ) -> StudySnapshot:
-    """The study with a seeded random sample of ``size`` of its trials in ``states``."""
+    """The study with a seeded random sample of ``size`` of its trials in ``states``
+    (``MAX_SAMPLED_TRIALS`` by default)."""
     from hpo.dashboard._cache import StudySnapshot
 
+    size = MAX_SAMPLED_TRIALS if size is None else size
     trials = snapshot.get_trials(states=states)
     if len(trials) <= size:
         return snapshot
@@ -215,10 +217,20 @@ def figure_json(figure: go.Figure) -> str:
 
     data = figure.to_plotly_json()
     for trace in data.get("data", []):
-        x = trace.get("x")
-        if trace.get("type") == "scatter" and x is not None and len(x) > WEBGL_ABOVE:
+        if trace.get("type") == "scatter" and _length(trace.get("x")) > WEBGL_ABOVE:
             trace["type"] = "scattergl"
     return str(to_json_plotly(data))
+
+
+def _length(array: Any) -> int:
+    """The length of a trace's array, also when numpy made it a typed array in base64."""
+    if array is None:
+        return 0
+    if isinstance(array, dict) and "bdata" in array:
+        text = array["bdata"]
+        size = len(text) * 3 // 4 - text.count("=", -2)
+        return size // int("".join(c for c in array.get("dtype", "f8") if c.isdigit()) or 8)
+    return len(array)
 
 
 def draw(snapshot: StudySnapshot, kind: str, objective: int = 0) -> PlotResult:
