@@ -16,7 +16,7 @@ modules (not the ``hpo.trial`` package, which imports the live trial).
 
 from __future__ import annotations
 
-from collections.abc import Container, Hashable
+from collections.abc import Container, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -108,6 +108,10 @@ class TrialStorage(Protocol):
 
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, intermediate_value: float
+    ) -> None: ...
+
+    def set_trial_intermediate_vector(
+        self, trial_id: int, step: int, values: Sequence[float]
     ) -> None: ...
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None: ...

@@ -4,6 +4,8 @@ from hpo.pruners._base import BasePruner
 from hpo.pruners._hyperband import HyperbandPruner
 from hpo.pruners._median import MedianPruner
 from hpo.pruners._nop import NopPruner
+from hpo.pruners._pareto_median import ParetoMedianPruner
+from hpo.pruners._pareto_successive_halving import ParetoSuccessiveHalvingPruner
 from hpo.pruners._patient import PatientPruner
 from hpo.pruners._percentile import PercentilePruner
 from hpo.pruners._successive_halving import SuccessiveHalvingPruner
@@ -15,6 +17,8 @@ __all__ = [
     "HyperbandPruner",
     "MedianPruner",
     "NopPruner",
+    "ParetoMedianPruner",
+    "ParetoSuccessiveHalvingPruner",
     "PatientPruner",
     "PercentilePruner",
     "SuccessiveHalvingPruner",

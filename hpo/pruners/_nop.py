@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 
 
 class NopPruner(BasePruner):
-    """A pruner that never stops a trial."""
+    """A pruner that never stops a trial, in studies with one objective or several."""
+
+    _supports_multi_objective = True
 
     def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         return False

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning
-from hpo.trial._base import BaseTrial, check_report_arguments, other_range_error
+from hpo.trial._base import (
+    BaseTrial,
+    check_report_arguments,
+    check_report_vector,
+    other_range_error,
+)
 
 
 class FixedTrial(BaseTrial):
@@ -65,9 +71,12 @@ class FixedTrial(BaseTrial):
         self._distributions[name] = distribution
         return external
 
-    def report(self, value: float, step: int) -> None:
-        """Validate and ignore an intermediate value: nothing is recorded."""
-        check_report_arguments(value, step)
+    def report(self, value: float | Sequence[float], step: int) -> None:
+        """Validate and ignore an intermediate value (or one value per objective)."""
+        if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+            check_report_vector(value, step)
+        else:
+            check_report_arguments(value, step)  # type: ignore[arg-type]
 
     def should_prune(self) -> bool:
         """Return ``False``: a fixed trial is never pruned."""

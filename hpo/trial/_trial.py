@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime
 import time
 import warnings
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from hpo import logging
 from hpo._keys import FIXED_PARAMS_KEY
 from hpo.distributions import BaseDistribution
 from hpo.exceptions import HpoWarning, TrialTimeout
-from hpo.trial._base import BaseTrial, check_report_arguments, other_range_error
+from hpo.trial._base import (
+    BaseTrial,
+    check_report_arguments,
+    check_report_vector,
+    other_range_error,
+)
 from hpo.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -106,27 +112,28 @@ class Trial(BaseTrial):
         return external
 
     # -- reporting and pruning -------------------------------------------------------------
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Report an intermediate objective value at ``step`` (for pruning and plots).
 
-        Reporting a step a second time is ignored with a warning.
+        In a study with several objectives, ``value`` is a sequence of one value per
+        objective, recorded in :attr:`FrozenTrial.intermediate_vectors`. NaN and infinite
+        values are accepted either way. Reporting a step a second time is ignored with a
+        warning.
 
         Raises
         ------
-        NotImplementedError
-            In a multi-objective study.
         TypeError
-            If ``value`` is not a number or ``step`` not an integer.
+            If a value is not a number or ``step`` not an integer.
         ValueError
-            If ``step`` is negative.
+            If ``step`` is negative, a sequence is reported in a single-objective study, or
+            the number of values is not the number of objectives; nothing is recorded.
         """
         self._check_deadline()
-        if len(self.study.directions) > 1:
-            raise NotImplementedError(
-                "report() is not supported in multi-objective studies: a pruner compares one "
-                "objective value."
-            )
-        value, step = check_report_arguments(value, step)
+        n_objectives = len(self.study.directions)
+        if n_objectives > 1 or _is_vector(value):
+            self._report_vector(value, step, n_objectives)
+            return
+        value, step = check_report_arguments(value, step)  # type: ignore[arg-type]
         intermediate = self._cached_frozen_trial.intermediate_values
         if step in intermediate:
             warnings.warn(
@@ -139,24 +146,56 @@ class Trial(BaseTrial):
         self._storage.set_trial_intermediate_value(self._trial_id, step, value)
         intermediate[step] = value
 
+    def _report_vector(self, value: Any, step: int, n_objectives: int) -> None:
+        if n_objectives == 1:
+            raise ValueError(
+                f"report() got the sequence {value!r} in a single-objective study; report one "
+                "number per step (sequences are for studies with several objectives)."
+            )
+        if not _is_vector(value):
+            raise ValueError(
+                f"report() needs {n_objectives} values, one per objective, in a study with "
+                f"{n_objectives} objectives; got {value!r}."
+            )
+        values, step = check_report_vector(list(value), step, n_objectives)
+        vectors = self._cached_frozen_trial._intermediate_vectors
+        if step in vectors:
+            warnings.warn(
+                f"Trial {self.number} already reported values at step {step}; the new values "
+                f"{list(values)} are ignored.",
+                HpoWarning,
+                stacklevel=3,
+            )
+            return
+        self._storage.set_trial_intermediate_vector(self._trial_id, step, values)
+        vectors[step] = values
+
     def should_prune(self) -> bool:
         """Return whether the study's pruner asks to stop this trial now.
 
         Raises
         ------
         NotImplementedError
-            In a multi-objective study.
+            In a study with several objectives whose pruner compares one objective value
+            (every pruner but :class:`~hpo.pruners.ParetoMedianPruner`,
+            :class:`~hpo.pruners.ParetoSuccessiveHalvingPruner` and
+            :class:`~hpo.pruners.NopPruner`).
         """
         self._check_deadline()
-        if len(self.study.directions) > 1:
+        pruner = self.study.pruner
+        if len(self.study.directions) > 1 and not getattr(
+            pruner, "_supports_multi_objective", False
+        ):
             raise NotImplementedError(
-                "should_prune() is not supported in multi-objective studies."
+                f"{type(pruner).__name__} compares one objective value and cannot prune a "
+                "study with several objectives; use hpo.pruners.ParetoMedianPruner or "
+                "hpo.pruners.ParetoSuccessiveHalvingPruner."
             )
         # A copy, so that a pruner cannot alter the record, which shares the live system
         # attributes: those a pruner writes through the study show in system_attrs at once.
         view = self._cached_frozen_trial._copy(False)
         view._system_attrs = self._cached_frozen_trial._system_attrs
-        return bool(self.study.pruner.prune(self.study, view))
+        return bool(pruner.prune(self.study, view))
 
     # -- attributes ------------------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:
@@ -208,6 +247,13 @@ class Trial(BaseTrial):
 
     def __repr__(self) -> str:
         return f"Trial(number={self.number}, params={self._cached_frozen_trial.params})"
+
+
+def _is_vector(value: Any) -> bool:
+    # A list, tuple or one-dimensional array (numpy, torch) of values, one per objective.
+    if isinstance(value, (str, bytes)):
+        return False
+    return isinstance(value, Sequence) or getattr(value, "ndim", None) == 1
 
 
 def _fixed_internal(name: str, value: Any, distribution: BaseDistribution) -> float:

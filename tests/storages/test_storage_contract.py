@@ -226,6 +226,56 @@ def test_intermediate_values_keep_inf_and_nan(storage: BaseStorage) -> None:
     assert math.isnan(values[7])
 
 
+MIN_MAX = [StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE]
+
+
+def test_intermediate_vectors_round_trip(storage_factory: StorageFactory) -> None:
+    storage = storage_factory()
+    study_id = storage.create_new_study(MIN_MAX, "vectors")
+    trial_id = _new_running(storage, study_id)
+    storage.set_trial_intermediate_vector(trial_id, 4, [math.nan, -math.inf])
+    storage.set_trial_intermediate_vector(trial_id, 0, [0.1, 7.0])
+    storage.set_trial_intermediate_vector(trial_id, 2, [math.inf, 1e-300])
+    storage.set_trial_intermediate_vector(trial_id, 0, [0.25, 8.0])  # overwrite
+    running = storage.get_trial(trial_id)
+    storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [0.5, 9.0])
+    for trial in (running, storage.get_trial(trial_id), storage_factory().get_trial(trial_id)):
+        vectors = trial.intermediate_vectors
+        assert list(vectors) == [0, 2, 4]  # in step order, whatever the order of reports
+        assert vectors[0] == (0.25, 8.0)
+        assert vectors[2] == (math.inf, 1e-300)
+        assert math.isnan(vectors[4][0]) and vectors[4][1] == -math.inf
+        assert trial.intermediate_values == {}
+        assert trial.last_step == 4
+
+
+def test_intermediate_vectors_refuse_a_wrong_length_and_finished_trials(
+    storage: BaseStorage,
+) -> None:
+    study_id = storage.create_new_study(MIN_MAX, "vector-refusals")
+    trial_id = _new_running(storage, study_id)
+    storage.set_trial_intermediate_vector(trial_id, 0, [1.0, 2.0])
+    with pytest.raises(ValueError, match="2 objectives"):
+        storage.set_trial_intermediate_vector(trial_id, 1, [1.0, 2.0, 3.0])
+    storage.set_trial_state_values(trial_id, TrialState.PRUNED)
+    with pytest.raises(UpdateFinishedTrialError):
+        storage.set_trial_intermediate_vector(trial_id, 2, [1.0, 2.0])
+    assert storage.get_trial(trial_id).intermediate_vectors == {0: (1.0, 2.0)}
+
+
+def test_template_intermediate_vectors_are_copied(storage_factory: StorageFactory) -> None:
+    storage = storage_factory()
+    study_id = storage.create_new_study(MIN_MAX, "vector-template")
+    template = create_trial(
+        values=[1.0, 2.0], intermediate_vectors={3: [math.inf, 0.5], 1: (0.0, math.nan)}
+    )
+    trial_id = storage.create_new_trial(study_id, template_trial=template)
+    vectors = storage_factory().get_trial(trial_id).intermediate_vectors
+    assert list(vectors) == [1, 3]
+    assert vectors[3] == (math.inf, 0.5)
+    assert vectors[1][0] == 0.0 and math.isnan(vectors[1][1])
+
+
 def test_trial_attributes(storage: BaseStorage) -> None:
     study_id = storage.create_new_study(MIN, "trial-attrs")
     trial_id = _new_running(storage, study_id)

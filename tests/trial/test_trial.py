@@ -479,11 +479,18 @@ class TestReport:
         trial.report(np.float32(0.5), np.int64(2))  # type: ignore[arg-type]
         assert study.trials[0].intermediate_values == {2: 0.5}
 
-    @pytest.mark.parametrize("value", ["abc", None, [1.0], object()])
+    @pytest.mark.parametrize("value", ["abc", None, object()])
     def test_value_type_error(self, value: Any) -> None:
         trial = _study().ask()
         with pytest.raises(TypeError):
             trial.report(value, 0)
+
+    def test_sequence_in_single_objective_study(self) -> None:
+        study = _study()
+        trial = study.ask()
+        with pytest.raises(ValueError, match="single-objective study"):
+            trial.report([1.0], 0)
+        assert study.trials[0].intermediate_values == {}
 
     @pytest.mark.parametrize("step", [1.5, "one", None])
     def test_step_type_error(self, step: Any) -> None:
@@ -546,9 +553,9 @@ class TestReport:
         stored = study.trials[0].intermediate_values
         assert math.isnan(stored[0]) and stored[1] == math.inf
 
-    def test_multi_objective_not_supported(self) -> None:
+    def test_multi_objective_needs_one_value_per_objective(self) -> None:
         trial = _study(directions=["minimize", "maximize"]).ask()
-        with pytest.raises(NotImplementedError):
+        with pytest.raises(ValueError, match="needs 2 values, one per objective"):
             trial.report(1.0, 0)
 
 
