@@ -1,0 +1,1 @@
+"""The pieces of ``hpo.integration.dask``: the scheduler-side storage and the trial tasks."""
