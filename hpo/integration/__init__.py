@@ -16,6 +16,7 @@ from typing import Any
 # Public name -> the module of this package that defines it. Modules load on first access.
 _NAME_TO_MODULE: dict[str, str] = {
     "CatBoostPruningCallback": "catboost",
+    "DaskStorage": "dask",
     "HpoSearchCV": "sklearn",
     "LightGBMPruningCallback": "lightgbm",
     "MPIStudy": "mpi",
