@@ -36,7 +36,6 @@ def _artifact_flow(optuna: ModuleType, workdir: Path) -> dict[str, Any]:
 
     study = optuna.create_study(
         study_name="artifacts",
-        storage=f"sqlite:///{workdir / 'study.db'}",
         sampler=optuna.samplers.RandomSampler(seed=0),
     )
     study.optimize(objective, n_trials=4)

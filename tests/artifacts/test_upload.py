@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
 from typing import BinaryIO
@@ -282,3 +283,41 @@ def test_a_failed_write_records_nothing(file_path: str, tmp_path: Path) -> None:
             study_or_trial=trial,
         )
     assert get_all_artifact_meta(trial) == []
+
+
+def _worker(url: str, store_path: str, workdir: str) -> None:
+    store = FileSystemArtifactStore(store_path)
+    study = hpo.load_study(study_name="shared", storage=url)
+
+    def objective(trial: hpo.Trial) -> float:
+        path = os.path.join(workdir, f"{os.getpid()}-{trial.number}.txt")
+        with open(path, "w") as f:
+            f.write(str(trial.number))
+        upload_artifact(artifact_store=store, file_path=path, study_or_trial=trial)
+        return float(trial.number)
+
+    study.optimize(objective, n_trials=3)
+
+
+@pytest.mark.slow
+def test_worker_processes_upload_to_one_study(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    hpo.create_study(study_name="shared", storage=url)
+    store_path = str(tmp_path / "artifacts")
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_worker, args=(url, store_path, str(tmp_path))) for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    study = hpo.load_study(study_name="shared", storage=url)
+    store = FileSystemArtifactStore(store_path)
+    assert len(study.trials) == 6
+    for trial in study.trials:
+        (meta,) = get_all_artifact_meta(trial, storage=url)
+        with store.open_reader(meta.artifact_id) as reader:
+            assert reader.read() == str(trial.number).encode()
+    assert len(os.listdir(store_path)) == 6
