@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from hpo._cli import (
     _dashboard_command,
+    _import_command,
     _report_command,
     _storage_commands,
     _study_commands,
@@ -222,7 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     set_attr.add_argument("-k", "--key", required=True, help="The attribute's name.")
     set_attr.add_argument("--value", required=True, help="The value, stored as a string.")
 
-    storage = subparsers.add_parser("storage", help="Manage a database: storage upgrade.")
+    storage = subparsers.add_parser(
+        "storage", help="Manage a database: storage upgrade, storage import-optuna."
+    )
     storage_commands = storage.add_subparsers(dest="storage_command", metavar="COMMAND")
     storage_commands.required = True
     adder(storage_commands)(
@@ -230,6 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
         _storage_commands.storage_upgrade,
         "Upgrade a database's schema to the one this hpo uses (back it up first; an empty "
         "database gets the whole schema).",
+    )
+    _import_command.add_arguments(
+        adder(storage_commands)(
+            "import-optuna",
+            _import_command.import_optuna,
+            "Copy studies, with all their trials, from an Optuna database (read-only).",
+        )
     )
 
     help_parser = subparsers.add_parser("help", help="Show the help of a command.")
