@@ -321,9 +321,10 @@ def import_optuna_studies(
     """
     from hpo.storages._optuna._reader import OptunaDatabase
 
-    target_storage = get_storage(to_storage)
     copied = []
     with OptunaDatabase(from_url) as database:
+        # Opened after the source, so that a source that cannot be read creates nothing.
+        target_storage = get_storage(to_storage)
         available = database.study_names()
         names = list(available if study_names is None else dict.fromkeys(study_names))
         missing = [n for n in names if n not in available]

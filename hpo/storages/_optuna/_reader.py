@@ -99,7 +99,7 @@ class OptunaDatabase:
 
     def __init__(self, url: str) -> None:
         self.engine = _read_only_engine(url)
-        self.display_url = self.engine.url.render_as_string(hide_password=True)
+        self.display_url = parse_url(url).render_as_string(hide_password=True)
         try:
             with _read_only_connection(self.engine) as conn:
                 self.revision, self.library_version = _check_schema(conn, self.display_url)
@@ -192,9 +192,12 @@ def _check_schema(conn: Connection, display_url: str) -> tuple[str, str]:
     """
     tables = set(sa.inspect(conn).get_table_names())
     if not _looks_like_optuna(tables):
+        hint = ""
+        if {"study_user_attrs", "trial_user_attrs"} <= tables:
+            hint = " It is an hpo database: copy its studies with hpo.copy_study."
         raise StorageVersionError(
-            f"The database {display_url!r} is not an Optuna database "
-            f"(tables {sorted(tables)}); nothing to import."
+            f"The database {display_url!r} is not an Optuna database (its tables: "
+            f"{', '.join(sorted(tables)) or 'none'}); nothing to import.{hint}"
         )
     revision = None
     if "alembic_version" in tables:
