@@ -7,12 +7,12 @@ groups; each group can then be sampled jointly from the trials that contain it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
 from hpo.distributions import BaseDistribution
 from hpo.search_space._cursor import FinishedTrialCursor
-from hpo.trial import TrialState
+from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from hpo._study_protocol import StudyView
@@ -86,13 +86,18 @@ class _GroupDecomposedSearchSpace:
         self._group = _SearchSpaceGroup()
         self._study_key: Hashable = None
 
-    def calculate(self, study: StudyView) -> _SearchSpaceGroup:
+    def calculate(
+        self, study: StudyView, trials: Sequence[FrozenTrial] | None = None
+    ) -> _SearchSpaceGroup:
         """Return the groups of ``study``'s finished trials.
 
         Parameters
         ----------
         study:
             The study. An object is meant for one study; passing another study starts over.
+        trials:
+            The study's trials in number order, if the caller has just read them
+            (``study.get_trials(deepcopy=False)``); read from the study when ``None``.
 
         Returns
         -------
@@ -104,7 +109,8 @@ class _GroupDecomposedSearchSpace:
             self._study_key = study_key
             self._cursor = FinishedTrialCursor()
             self._group = _SearchSpaceGroup()
-        trials = study.get_trials(deepcopy=False)
+        if trials is None:
+            trials = study.get_trials(deepcopy=False)
         for trial in self._cursor.new_finished(trials):
             if trial.state in self._states:
                 self._group.add_distributions(trial.distributions)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from hpo.distributions import BaseDistribution
@@ -59,13 +59,18 @@ class IntersectionSearchSpace:
         self._search_space: dict[str, BaseDistribution] | None = None
         self._study_key: Hashable = None
 
-    def calculate(self, study: StudyView) -> dict[str, BaseDistribution]:
+    def calculate(
+        self, study: StudyView, trials: Sequence[FrozenTrial] | None = None
+    ) -> dict[str, BaseDistribution]:
         """Return the intersection search space of ``study``, sorted by parameter name.
 
         Parameters
         ----------
         study:
             The study. An object is meant for one study; passing another study starts over.
+        trials:
+            The study's trials in number order, if the caller has just read them
+            (``study.get_trials(deepcopy=False)``); read from the study when ``None``.
 
         Returns
         -------
@@ -77,7 +82,8 @@ class IntersectionSearchSpace:
             self._study_key = study_key
             self._cursor = FinishedTrialCursor()
             self._search_space = None
-        trials = study.get_trials(deepcopy=False)
+        if trials is None:
+            trials = study.get_trials(deepcopy=False)
         for trial in self._cursor.new_finished(trials):
             if trial.state in self._states:
                 self._search_space = _intersect(self._search_space, trial.distributions)

@@ -3,6 +3,7 @@ import pytest
 
 from hpo.samplers._tpe._observations import COMPLETE, PRUNED
 from hpo.samplers._tpe._split import (
+    IncrementalRanking,
     finite_losses,
     rank_single_objective,
     reference_point,
@@ -88,3 +89,34 @@ def test_selection_size(n_below: int) -> None:
     losses = np.random.default_rng(0).random((30, 3))
     chosen = select_below_multi_objective(losses, n_below)
     assert len(chosen) == n_below == len(set(chosen.tolist()))
+
+
+def _random_table(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
+    """Rows of COMPLETE, PRUNED and infeasible trials with ties and NaNs, as the split sees."""
+    states = rng.choice([COMPLETE, PRUNED], size=n)
+    values = np.where(states == COMPLETE, rng.integers(0, 5, n).astype(float), np.nan)
+    last_steps = np.where(states == PRUNED, rng.integers(0, 3, n).astype(float), -np.inf)
+    last_values = np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 4, n).astype(float))
+    violations = np.where(rng.random(n) < 0.2, rng.integers(0, 3, n).astype(float), np.nan)
+    return states, values, last_steps, last_values, violations
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_incremental_ranking_equals_a_full_sort_as_rows_arrive(sign: float) -> None:
+    rng = np.random.default_rng(3)
+    columns = _random_table(rng, 300)
+    ranking = IncrementalRanking()
+    size = 0
+    while size < 300:
+        size = min(300, size + int(rng.choice([1, 1, 2, 5, 70])))  # 70: a full re-sort
+        got = ranking.update(*(c[:size] for c in columns), sign)
+        expected = rank_single_objective(*(c[:size] for c in columns), sign)
+        assert got.tolist() == expected.tolist()
+
+
+def test_incremental_ranking_starts_over_when_the_direction_changes() -> None:
+    columns = _random_table(np.random.default_rng(4), 50)
+    ranking = IncrementalRanking()
+    ranking.update(*(c[:40] for c in columns), 1.0)
+    got = ranking.update(*columns, -1.0)
+    assert got.tolist() == rank_single_objective(*columns, -1.0).tolist()

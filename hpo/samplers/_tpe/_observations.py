@@ -27,6 +27,9 @@ PRUNED = 2
 # Bracket ids are computed lazily; this marks a row whose id is not known yet.
 _UNKNOWN_BRACKET = np.iinfo(np.int64).min
 _NO_BRACKET = np.iinfo(np.int64).min + 1
+# Distinct parameter sets whose rows are remembered (conditional spaces have a few).
+_MAX_CACHED_ROW_SETS = 256
+_NO_ROWS = np.zeros(0, dtype=np.intp)
 
 
 def internal_value(distribution: BaseDistribution, value: object) -> float:
@@ -67,6 +70,9 @@ class TrialTable:
         self._columns: dict[str, np.ndarray] = {}
         self.trials: list[FrozenTrial] = []
         self._cursor = FinishedTrialCursor()
+        # Names -> (table size when computed, how many rows have all of them, those rows
+        # at the start of a buffer with room to append).
+        self._rows_with: dict[tuple[str, ...], tuple[int, int, np.ndarray]] = {}
         # Bumped on every change, so derived results can be cached per version.
         self.version = 0
 
@@ -178,14 +184,32 @@ class TrialTable:
         return None if column is None else column[: self.size]
 
     def rows_with(self, names: Sequence[str]) -> np.ndarray:
-        """Return the rows that have every parameter in ``names``."""
-        mask = np.ones(self.size, dtype=bool)
-        for name in names:
-            column = self.column(name)
-            if column is None:
-                return np.zeros(0, dtype=np.intp)
-            mask &= ~np.isnan(column)
-        return np.flatnonzero(mask)
+        """Return the rows that have every parameter in ``names`` (read-only).
+
+        Rows never change once appended, so the answer is kept per set of names and extended
+        by the rows appended since.
+        """
+        key = tuple(names)
+        start, n_rows, buffer = self._rows_with.get(key, (0, 0, _NO_ROWS))
+        if start < self.size:
+            mask = np.ones(self.size - start, dtype=bool)
+            for name in names:
+                column = self.column(name)
+                if column is None:
+                    return _NO_ROWS
+                mask &= ~np.isnan(column[start:])
+            new_rows = start + np.flatnonzero(mask)
+            total = n_rows + len(new_rows)
+            if total > len(buffer):
+                grown = np.empty(2 * total + 64, dtype=np.intp)
+                grown[:n_rows] = buffer[:n_rows]
+                buffer = grown
+            buffer[n_rows:total] = new_rows
+            n_rows = total
+            if len(self._rows_with) >= _MAX_CACHED_ROW_SETS:
+                self._rows_with.clear()
+            self._rows_with[key] = (self.size, n_rows, buffer)
+        return buffer[:n_rows]
 
     def rows_with_exactly(self, names: Sequence[str]) -> np.ndarray:
         """Return the rows that have every parameter in ``names`` and no other."""

@@ -23,12 +23,13 @@ from hpo.distributions import BaseDistribution, CategoricalDistribution
 from hpo.samplers._base import BaseSampler
 from hpo.samplers._constraints import store_constraints
 from hpo.samplers._random import sample_uniform
-from hpo.samplers._tpe import _duplicates, _split
+from hpo.samplers._tpe import _duplicates, _split, _summary
 from hpo.samplers._tpe._kernels import CategoricalDistanceFunc, categorical_distance_matrix
 from hpo.samplers._tpe._liars import PROPOSAL_KEY, Liars, find_liars, proposal_text
 from hpo.samplers._tpe._observations import COMPLETE
 from hpo.samplers._tpe._parzen_estimator import ParzenEstimator, ParzenEstimatorParameters
 from hpo.samplers._tpe._study_state import StudyState, default_weights_cached
+from hpo.samplers._tpe._summary import ages, summarized_bad_group
 from hpo.samplers._tpe._weights import (
     default_gamma,
     default_gamma_multiobjective,
@@ -277,14 +278,26 @@ class TPESampler(BaseSampler):
             return False
         return True if self._group is None else self._group
 
-    def _study_state(self, study: StudyView) -> tuple[StudyState, list[FrozenTrial]]:
+    def _study_state(
+        self, study: StudyView, trial: FrozenTrial, reuse: bool = False
+    ) -> tuple[StudyState, list[FrozenTrial]]:
+        """Read the study (its finished trials only once) and return the RUNNING trials.
+
+        With ``reuse``, the reading made for the same trial by the call just before is used
+        again: a trial's start infers its search space and proposes it back to back, and in
+        a long study each reading costs a list of all its trials. Later suggestions of a
+        trial read again, to see the trials that finished meanwhile.
+        """
         key = study._identity
         state = self._states.get(key)
         if state is None:
             state = StudyState(len(study.directions))
             self._states[key] = state
-        running = state.table.sync(study.get_trials(deepcopy=False))
-        return state, running
+        if not (reuse and state.read_for == trial.number):
+            state.trials = study.get_trials(deepcopy=False)
+            state.running = state.table.sync(state.trials)
+        state.read_for = None if reuse else trial.number
+        return state, state.running
 
     # -- BaseSampler ---------------------------------------------------------------------------
     def infer_relative_search_space(
@@ -297,13 +310,13 @@ class TPESampler(BaseSampler):
         as independent sampling would: one batch costs less than one call per parameter.
         """
         with self._lock:
-            state, _ = self._study_state(study)
+            state, _ = self._study_state(study, trial)
             if self._is_grouped(study):
                 space: dict[str, BaseDistribution] = {}
-                for sub_space in state.groups.calculate(study).search_spaces:
+                for sub_space in state.groups.calculate(study, state.trials).search_spaces:
                     space.update(sub_space)
             else:
-                space = state.intersection.calculate(study)
+                space = state.intersection.calculate(study, state.trials)
         return {name: dist for name, dist in space.items() if not dist.single()}
 
     def sample_relative(
@@ -313,14 +326,14 @@ class TPESampler(BaseSampler):
         if not search_space:
             return {}
         with self._lock:
-            state, running = self._study_state(study)
+            state, running = self._study_state(study, trial, reuse=True)
             if state.table.size < self._n_startup_trials:
                 return {}
             multivariate = self._is_multivariate(study)
             if multivariate and self._is_grouped(study):
                 sub_spaces = [
                     {name: search_space[name] for name in sub if name in search_space}
-                    for sub in state.groups.calculate(study).search_spaces
+                    for sub in state.groups.calculate(study, state.trials).search_spaces
                 ]
             else:
                 sub_spaces = [search_space]
@@ -348,7 +361,7 @@ class TPESampler(BaseSampler):
     ) -> Any:
         """Propose a value for one parameter from the trials that have it."""
         with self._lock:
-            state, running = self._study_state(study)
+            state, running = self._study_state(study, trial)
             if state.table.size < self._n_startup_trials:
                 return sample_uniform(self._rng, param_distribution)
             if self._should_warn_independent(study, trial, param_name, param_distribution):
@@ -420,9 +433,7 @@ class TPESampler(BaseSampler):
 
     def _by_number(self, numbers: np.ndarray) -> np.ndarray:
         # Weight functions list weights oldest trial first.
-        weights = np.empty(len(numbers))
-        weights[np.argsort(numbers, kind="stable")] = self._weights_of(len(numbers))
-        return weights
+        return self._weights_of(len(numbers))[ages(numbers)]
 
     def _split_rows(
         self, study: StudyView, state: StudyState, rows: np.ndarray, n_below: int
@@ -471,10 +482,12 @@ class TPESampler(BaseSampler):
         state: StudyState,
         rows: np.ndarray,
         liar_numbers: tuple[int, ...],
+        key: Hashable,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Return good rows, bad rows and the weights of both (bad ones followed by liars).
 
-        The parameters of one trial usually share the same rows, so the result is cached.
+        ``key`` names the row set (it only grows), for the bad group's summary. The parameters
+        of one trial usually share the same rows, so the result is cached.
         """
         cached = state.split_cache
         if (
@@ -489,8 +502,17 @@ class TPESampler(BaseSampler):
         numbers = state.table.numbers
         if below_weights is None:
             below_weights = self._by_number(numbers[below])
-        above_numbers = np.concatenate([numbers[above], np.array(liar_numbers, dtype=np.int64)])
-        above_weights = self._by_number(above_numbers)
+        liar_weights = np.ones(len(liar_numbers))
+        if len(above) > _summary.MAX_BAD_KERNELS:
+            # A long study's bad group is summarized, so a suggestion's cost stops growing;
+            # RUNNING trials are the newest, at full weight.
+            above, above_weights, state.summaries[key] = summarized_bad_group(
+                rows, below, numbers, self._weights_of, state.summaries.get(key)
+            )
+            above_weights = np.concatenate([above_weights, liar_weights])
+        else:
+            above_numbers = np.concatenate([numbers[above], np.array(liar_numbers, np.int64)])
+            above_weights = self._by_number(above_numbers)
         result = (below, above, below_weights, above_weights)
         state.split_cache = (state.table.version, liar_numbers, rows, result)
         return result
@@ -517,7 +539,7 @@ class TPESampler(BaseSampler):
             )
 
         below, above, below_weights, above_weights = self._split_and_weigh(
-            study, state, rows, liars.numbers
+            study, state, rows, liars.numbers, (tuple(names), bracket)
         )
 
         below_obs: dict[str, np.ndarray] = {}

@@ -34,6 +34,29 @@ def _groups(states: np.ndarray, violations: np.ndarray) -> np.ndarray:
     return groups
 
 
+def single_objective_keys(
+    states: np.ndarray,
+    values: np.ndarray,
+    last_steps: np.ndarray,
+    last_values: np.ndarray,
+    violations: np.ndarray,
+    sign: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the sort keys of :func:`rank_single_objective`: (group, primary, secondary).
+
+    Rows are ranked by group first, then primary, then secondary, ties in row order.
+    """
+    groups = _groups(states, violations)
+    pruned_value = np.where(np.isnan(last_values), np.inf, sign * last_values)
+    primary = np.where(
+        groups == _GROUP_COMPLETE,
+        sign * values,
+        np.where(groups == _GROUP_PRUNED, -last_steps, violations),
+    )
+    secondary = np.where(groups == _GROUP_PRUNED, pruned_value, 0.0)
+    return groups, primary, secondary
+
+
 def rank_single_objective(
     states: np.ndarray,
     values: np.ndarray,
@@ -71,15 +94,101 @@ def rank_single_objective(
     ... ).tolist()
     [2, 0, 1]
     """
-    groups = _groups(states, violations)
-    pruned_value = np.where(np.isnan(last_values), np.inf, sign * last_values)
-    primary = np.where(
-        groups == _GROUP_COMPLETE,
-        sign * values,
-        np.where(groups == _GROUP_PRUNED, -last_steps, violations),
+    groups, primary, secondary = single_objective_keys(
+        states, values, last_steps, last_values, violations, sign
     )
-    secondary = np.where(groups == _GROUP_PRUNED, pruned_value, 0.0)
     return np.lexsort((secondary, primary, groups))
+
+
+class IncrementalRanking:
+    """:func:`rank_single_objective` of a table that only grows, kept up to date by inserting
+    each new row at its place instead of sorting every row again.
+    """
+
+    # Beyond this many new rows at once, sorting everything again is cheaper.
+    MAX_INSERTS = 64
+
+    def __init__(self) -> None:
+        self.sign: float | None = None
+        self.size = 0
+        # Rows in rank order and their sort keys, in buffers with room to insert.
+        self._order = np.zeros(0, dtype=np.intp)
+        self._groups = np.zeros(0, dtype=np.int64)
+        self._primary = np.zeros(0)
+        self._secondary = np.zeros(0)
+
+    def update(
+        self,
+        states: np.ndarray,
+        values: np.ndarray,
+        last_steps: np.ndarray,
+        last_values: np.ndarray,
+        violations: np.ndarray,
+        sign: float,
+    ) -> np.ndarray:
+        """Return the ranking of all ``len(states)`` rows, of which the first ``self.size``
+        are unchanged since the last call with the same ``sign``."""
+        size = len(states)
+        start = self.size
+        if sign != self.sign or size < start or size - start > self.MAX_INSERTS:
+            groups, primary, secondary = single_objective_keys(
+                states, values, last_steps, last_values, violations, sign
+            )
+            order = np.lexsort((secondary, primary, groups))
+            capacity = 2 * size + 64
+            self._order = np.empty(capacity, dtype=np.intp)
+            self._groups = np.empty(capacity, dtype=np.int64)
+            self._primary = np.empty(capacity)
+            self._secondary = np.empty(capacity)
+            self._order[:size] = order
+            self._groups[:size] = groups[order]
+            self._primary[:size] = primary[order]
+            self._secondary[:size] = secondary[order]
+        elif size > start:
+            if size > len(self._order):
+                self._grow(2 * size + 64)
+            new = slice(start, size)
+            groups, primary, secondary = single_objective_keys(
+                states[new], values[new], last_steps[new], last_values[new], violations[new], sign
+            )
+            for offset in range(size - start):
+                self._insert(
+                    start + offset,
+                    start + offset,
+                    groups[offset],
+                    primary[offset],
+                    secondary[offset],
+                )
+        self.sign = sign
+        self.size = size
+        return self._order[:size]
+
+    def _grow(self, capacity: int) -> None:
+        for name in ("_order", "_groups", "_primary", "_secondary"):
+            old = getattr(self, name)
+            grown = np.empty(capacity, dtype=old.dtype)
+            grown[: len(old)] = old
+            setattr(self, name, grown)
+
+    def _insert(self, row: int, size: int, group: int, primary: float, secondary: float) -> None:
+        # The ranked keys are sorted by (group, primary, secondary): narrow the range key by
+        # key. A new row has the largest index, so it goes after the rows with equal keys.
+        low = int(np.searchsorted(self._groups[:size], group, side="left"))
+        high = int(np.searchsorted(self._groups[:size], group, side="right"))
+        span = self._primary[low:high]
+        low, high = (
+            low + int(np.searchsorted(span, primary, side="left")),
+            low + int(np.searchsorted(span, primary, side="right")),
+        )
+        at = low + int(np.searchsorted(self._secondary[low:high], secondary, "right"))
+        for array, value in (
+            (self._order, row),
+            (self._groups, group),
+            (self._primary, primary),
+            (self._secondary, secondary),
+        ):
+            array[at + 1 : size + 1] = array[at:size]
+            array[at] = value
 
 
 def _finite_extremes(losses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

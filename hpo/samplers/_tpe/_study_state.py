@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -10,8 +11,10 @@ import numpy as np
 from hpo.distributions import CategoricalDistribution
 from hpo.samplers._tpe import _split
 from hpo.samplers._tpe._observations import TrialTable
+from hpo.samplers._tpe._summary import Summary
 from hpo.samplers._tpe._weights import default_weights
 from hpo.search_space import IntersectionSearchSpace, _GroupDecomposedSearchSpace
+from hpo.trial import FrozenTrial
 
 
 class StudyState:
@@ -21,26 +24,27 @@ class StudyState:
         self.table = TrialTable(n_objectives)
         self.intersection = IntersectionSearchSpace(include_pruned=True)
         self.groups = _GroupDecomposedSearchSpace(include_pruned=True)
-        self.rank_key: tuple[int, float] | None = None
-        self.rank_order = np.zeros(0, dtype=np.intp)
+        self._ranking = _split.IncrementalRanking()
+        # The study's trials as last read, for the trial of that number, and its RUNNING ones.
+        self.read_for: int | None = None
+        self.trials: list[FrozenTrial] = []
+        self.running: list[FrozenTrial] = []
         self.distances: dict[tuple[str, CategoricalDistribution], np.ndarray] = {}
         self.split_cache: tuple[Any, ...] | None = None
+        # The bad group's summary per row set (parameter names, pruner bracket).
+        self.summaries: dict[Hashable, Summary] = {}
 
     def ranking(self, sign: float) -> np.ndarray:
-        """All rows ordered best first for a single objective, cached per table version."""
+        """All rows ordered best first for a single objective, updated as rows are added."""
         table = self.table
-        key = (table.version, sign)
-        if self.rank_key != key:
-            self.rank_order = _split.rank_single_objective(
-                table.states,
-                table.values[:, 0],
-                table.last_steps,
-                table.last_values,
-                table.violations,
-                sign,
-            )
-            self.rank_key = key
-        return self.rank_order
+        return self._ranking.update(
+            table.states,
+            table.values[:, 0],
+            table.last_steps,
+            table.last_values,
+            table.violations,
+            sign,
+        )
 
 
 @functools.lru_cache(maxsize=64)
