@@ -9,6 +9,7 @@ saying so in a note.
 
 from __future__ import annotations
 
+import base64
 import threading
 import warnings
 from collections.abc import Callable
@@ -211,15 +212,31 @@ def plot_kinds(n_objectives: int) -> list[tuple[str, str]]:
     return kinds
 
 
-def figure_json(figure: go.Figure) -> str:
-    """The figure as JSON text, with large scatter traces drawn by WebGL (fast at 100k)."""
+def figure_json(figure: go.Figure, *, extendable: bool = False) -> str:
+    """The figure as JSON text, with large scatter traces drawn by WebGL (fast at 100k).
+
+    With ``extendable`` the traces' ``x`` and ``y`` are plain JSON arrays rather than
+    plotly's base64 typed arrays, which the page cannot extend with new points.
+    """
     from plotly.io.json import to_json_plotly
 
     data = figure.to_plotly_json()
     for trace in data.get("data", []):
         if trace.get("type") == "scatter" and _length(trace.get("x")) > WEBGL_ABOVE:
             trace["type"] = "scattergl"
+        if extendable:
+            for axis in ("x", "y"):
+                trace[axis] = _plain(trace.get(axis))
     return str(to_json_plotly(data))
+
+
+def _plain(array: Any) -> Any:
+    """A base64 typed array of plotly's JSON as a list (anything else unchanged)."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    if isinstance(array, np.ndarray):
+        return array.tolist()
+    return array
 
 
 def _length(array: Any) -> int:
@@ -252,7 +269,7 @@ def draw(snapshot: StudySnapshot, kind: str, objective: int = 0) -> PlotResult:
             figure = build()
         except ValueError as error:  # e.g. too few trials for importances
             return PlotResult(kind, title, None, [*notes, str(error)])
-        text = figure_json(figure)
+        text = figure_json(figure, extendable=kind == "history")
     for warning in caught:
         message = " ".join(str(warning.message).split())
         if message not in notes:

@@ -202,10 +202,15 @@
         }
       });
       if (!x.length) return;
-      if (history.bestTrace >= 0 && bx.length) {
-        Plotly.extendTraces(element, { x: [x, bx], y: [y, by] }, [0, 1]);
-      } else {
-        Plotly.extendTraces(element, { x: [x], y: [y] }, [0]);
+      try {
+        if (history.bestTrace >= 0 && bx.length) {
+          Plotly.extendTraces(element, { x: [x, bx], y: [y, by] }, [0, 1]);
+        } else {
+          Plotly.extendTraces(element, { x: [x], y: [y] }, [0]);
+        }
+      } catch (error) {
+        state.history = null;  // redraw it whole instead
+        drawHistory();
       }
     }
 
