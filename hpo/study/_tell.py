@@ -154,6 +154,9 @@ def _last_intermediate_value(trial: FrozenTrial) -> list[float] | None:
     step = trial.last_step
     if step is None:
         return None
+    if not trial.intermediate_values:  # a multi-objective trial: its last vector
+        vector = list(trial.intermediate_vectors[step])
+        return None if any(math.isnan(v) for v in vector) else vector
     value = trial.intermediate_values[step]
     return None if math.isnan(value) else [value]
 

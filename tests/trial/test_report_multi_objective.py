@@ -101,7 +101,9 @@ def test_second_report_at_a_step_is_ignored_with_a_warning() -> None:
 def test_single_objective_pruner_points_at_the_multi_objective_ones() -> None:
     trial = _study(pruner=MedianPruner()).ask()
     trial.report([1.0, 2.0], 0)
-    with pytest.raises(NotImplementedError, match=r"MedianPruner compares .* hpo.pruners.ParetoMedianPruner"):
+    with pytest.raises(
+        NotImplementedError, match=r"MedianPruner compares .* hpo.pruners.ParetoMedianPruner"
+    ):
         trial.should_prune()
 
 
@@ -133,3 +135,13 @@ def test_create_trial_checks_intermediate_vectors() -> None:
         create_trial(values=[1.0, 2.0], intermediate_vectors={"0": [1.0, 2.0]})  # type: ignore[dict-item]
     with pytest.raises(IndexError, match="objective=2"):
         create_trial(values=[1.0, 2.0], intermediate_vectors={0: [1.0, 2.0]}).intermediate_curve(2)
+
+
+def test_pruned_trial_keeps_its_last_values() -> None:
+    study = _study(pruner=NopPruner())
+    for last in ([0.5, 3.0], [math.nan, 3.0]):
+        trial = study.ask()
+        trial.report([1.0, 2.0], 0)
+        trial.report(last, 1)
+        study.tell(trial, state=TrialState.PRUNED)
+    assert [t.values for t in study.trials] == [[0.5, 3.0], None]
