@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from hpo.integration._lightgbm import lightgbm as _lightgbm
 from hpo.integration._lightgbm._pruning import LightGBMPruningCallback
+from hpo.integration._lightgbm._tuner import LightGBMTuner, LightGBMTunerCV, train
 
-__all__ = ["LightGBMPruningCallback"]
+__all__ = ["LightGBMPruningCallback", "LightGBMTuner", "LightGBMTunerCV", "train"]
 
 # LightGBM's public names, so this module stands in for ``lightgbm`` itself.
 for _name in _lightgbm.__all__:
