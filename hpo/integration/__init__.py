@@ -19,6 +19,8 @@ _NAME_TO_MODULE: dict[str, str] = {
     "DaskStorage": "dask",
     "HpoSearchCV": "sklearn",
     "LightGBMPruningCallback": "lightgbm",
+    "LightGBMTuner": "lightgbm",
+    "LightGBMTunerCV": "lightgbm",
     "MPIStudy": "mpi",
     "MPITrial": "mpi",
     "TorchDistributedStudy": "pytorch_distributed",
