@@ -417,6 +417,19 @@ def test_process_kills_a_trial_stuck_in_a_sleep_and_goes_on(
 
 
 @pytest.mark.slow
+def test_process_workers_in_parallel_each_with_its_child(tmp_path: Path) -> None:
+    study = _study(f"sqlite:///{tmp_path / 'study.db'}")
+    study.optimize(
+        sleeping_objective, n_trials=5, n_jobs=2, trial_timeout=3.0, isolation="process"
+    )
+    trials = study.trials
+    assert [t.number for t in trials] == [0, 1, 2, 3, 4]
+    assert [(t.state.name, t.system_attrs.get("fail_reason")) for t in trials] == [
+        ("FAIL", "timeout") if t.number == 1 else ("COMPLETE", None) for t in trials
+    ]
+
+
+@pytest.mark.slow
 def test_process_trial_that_stops_at_its_next_report(tmp_path: Path) -> None:
     study = _study(f"sqlite:///{tmp_path / 'study.db'}")
     study.optimize(reporting_objective, n_trials=2, trial_timeout=1.0, isolation="process")
