@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
-from sklearn.utils import _safe_indexing
+from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import _num_samples
 
@@ -128,6 +128,10 @@ class CrossValidationObjective:
         self.max_iter = max_iter
         self.return_train_score = return_train_score
         self._classes = np.unique(y) if y is not None and is_classifier(estimator) else None
+        pairwise = get_tags(estimator).input_tags.pairwise
+        self._plain_arrays = (
+            not pairwise and type(X) is np.ndarray and (y is None or type(y) is np.ndarray)
+        )
         #: The latest fold failure (trial number, fold index, error), for when all trials fail.
         self.last_failure: tuple[int, int, BaseException] | None = None
 
@@ -147,6 +151,9 @@ class CrossValidationObjective:
 
     # -- one fold ------------------------------------------------------------------------------
     def _data(self, rows: np.ndarray, train: np.ndarray | None = None) -> tuple[Any, Any]:
+        if self._plain_arrays:
+            # A numpy take is microseconds; scikit-learn's generic split costs milliseconds.
+            return self.X[rows], None if self.y is None else self.y[rows]
         return _safe_split(self.estimator, self.X, self.y, rows, train)
 
     def _fit(self, fold: _Fold, method: str = "fit") -> None:
