@@ -128,22 +128,20 @@ class ProcessTrialRunner:
         storage = self._study._storage
         if message == "timeout":
             self._stop_process()
-            fail_stopped_trial(self._study, trial_id, TIMEOUT_REASON)
-            frozen = storage.get_trial(trial_id)
-            _logger.warning(
-                "Trial %d failed: it ran longer than trial_timeout=%s seconds; its process was "
-                "killed.",
-                frozen.number,
-                self._trial_timeout,
-            )
-            return frozen
+            # False when the child recorded the outcome just before the kill: it stands.
+            if fail_stopped_trial(self._study, trial_id, TIMEOUT_REASON):
+                _logger.warning(
+                    "Trial %d failed: it ran longer than trial_timeout=%s seconds; its process "
+                    "was killed.",
+                    storage.get_trial(trial_id).number,
+                    self._trial_timeout,
+                )
+            return storage.get_trial(trial_id)
         if message is None:
-            code = self._stop_process()
-            reason = f"the trial's process exited with code {code}."
-            fail_stopped_trial(self._study, trial_id, reason)
-            frozen = storage.get_trial(trial_id)
-            _logger.warning("Trial %d failed: %s", frozen.number, reason)
-            return frozen
+            reason = f"the trial's process exited with code {self._stop_process()}."
+            if fail_stopped_trial(self._study, trial_id, reason):
+                _logger.warning("Trial %d failed: %s", storage.get_trial(trial_id).number, reason)
+            return storage.get_trial(trial_id)
         if message[0] == "raised":
             raise _unpack_error(message[1], message[2])
         _, trial_id, stop_requested = message
