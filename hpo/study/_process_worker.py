@@ -51,8 +51,21 @@ def make_payload(
     trial_timeout: float | None,
     gc_after_trial: bool,
 ) -> bytes:
-    """Pickle what a child needs: the study, the objective and the trial options."""
-    return pickle.dumps((study, func, catch, trial_timeout, gc_after_trial))
+    """Pickle what a child needs: the study, the objective and the trial options.
+
+    Raises
+    ------
+    TypeError
+        If the study (its storage, sampler or pruner) or a ``catch`` type cannot be pickled.
+    """
+    try:
+        return pickle.dumps((study, func, catch, trial_timeout, gc_after_trial))
+    except Exception as e:
+        raise TypeError(
+            f"isolation='process' sends the study (with its storage, sampler and pruner) and the "
+            f"catch types to child processes by pickling them, and that failed: "
+            f"{type(e).__name__}: {e}"
+        ) from e
 
 
 class ProcessTrialRunner:

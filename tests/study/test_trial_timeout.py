@@ -103,6 +103,23 @@ def test_process_isolation_with_unpicklable_objective_is_a_type_error(tmp_path: 
     assert study.trials == []
 
 
+class SamplerWithALock(RandomSampler):
+    def __init__(self) -> None:
+        super().__init__(seed=0)
+        self.lock = threading.Lock()
+
+
+def test_process_isolation_with_unpicklable_sampler_is_a_type_error(tmp_path: Path) -> None:
+    study = hpo.create_study(
+        storage=f"sqlite:///{tmp_path / 'study.db'}", sampler=SamplerWithALock()
+    )
+    with pytest.raises(TypeError, match=r"sends the study .* by pickling them, and that failed"):
+        study.optimize(quick_objective, n_trials=1, isolation="process")
+    assert study.trials == []
+    study.optimize(quick_objective, n_trials=1)  # the study is usable in threads
+    assert _states(study) == ["COMPLETE"]
+
+
 def test_timeout_exception_is_not_an_exception() -> None:
     assert issubclass(TrialTimeout, BaseException)
     assert not issubclass(TrialTimeout, Exception)
