@@ -103,15 +103,15 @@ def test_process_isolation_with_unpicklable_objective_is_a_type_error(tmp_path: 
     assert study.trials == []
 
 
-class SamplerWithALock(RandomSampler):
+class SamplerWithAGenerator(RandomSampler):
     def __init__(self) -> None:
         super().__init__(seed=0)
-        self.lock = threading.Lock()
+        self.numbers = (i for i in range(3))  # generators do not pickle
 
 
 def test_process_isolation_with_unpicklable_sampler_is_a_type_error(tmp_path: Path) -> None:
     study = hpo.create_study(
-        storage=f"sqlite:///{tmp_path / 'study.db'}", sampler=SamplerWithALock()
+        storage=f"sqlite:///{tmp_path / 'study.db'}", sampler=SamplerWithAGenerator()
     )
     with pytest.raises(TypeError, match=r"sends the study .* by pickling them, and that failed"):
         study.optimize(quick_objective, n_trials=1, isolation="process")
