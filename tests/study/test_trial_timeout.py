@@ -10,6 +10,7 @@ imports them from this module.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import pickle
 import signal
@@ -443,6 +444,20 @@ def test_process_workers_in_parallel_each_with_its_child(tmp_path: Path) -> None
     assert [t.number for t in trials] == [0, 1, 2, 3, 4]
     assert [(t.state.name, t.system_attrs.get("fail_reason")) for t in trials] == [
         ("FAIL", "timeout") if t.number == 1 else ("COMPLETE", None) for t in trials
+    ]
+
+
+@pytest.mark.slow
+def test_process_spawn_where_there_is_no_fork_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # macOS and Windows start children with spawn only.
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    study = _study(f"sqlite:///{tmp_path / 'study.db'}")
+    study.optimize(sleeping_objective, n_trials=2, trial_timeout=3.0, isolation="process")
+    assert [(t.state.name, t.system_attrs.get("fail_reason")) for t in study.trials] == [
+        ("COMPLETE", None),
+        ("FAIL", "timeout"),
     ]
 
 
