@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -21,11 +22,13 @@ from hpo.integration.dask import DaskStorage, optimize
 from hpo.trial import Trial, TrialState
 from tests.integration.distributed_support import assert_import_names_extra
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[distributed.Client]:
     cluster = distributed.LocalCluster(
-        n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=3, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     dask_client = distributed.Client(cluster)
     try:
@@ -159,3 +162,20 @@ def test_importing_without_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch)
         if name.startswith("hpo.integration._dask"):
             monkeypatch.delitem(sys.modules, name)
     assert_import_names_extra(monkeypatch, "hpo.integration.dask", "distributed", "dask")
+
+
+@pytest.mark.slow
+def test_example_runs_into_its_sqlite_study(tmp_path: Path) -> None:
+    script = ROOT / "examples" / "dask_workers.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--trials", "4", "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "4 trials in the study." in result.stdout
+    assert "Best R^2: " in result.stdout
+    assert (tmp_path / "dask_workers.db").exists()
