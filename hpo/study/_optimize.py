@@ -34,6 +34,8 @@ class _Runner(Protocol):
 
     def abort(self, error: BaseException) -> None: ...
 
+    def interrupt(self, error: BaseException) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -136,6 +138,9 @@ class _ThreadTrialRunner:
     def abort(self, error: BaseException) -> None:
         pass  # run_trial has recorded the trial's outcome
 
+    def interrupt(self, error: BaseException) -> None:
+        pass  # a thread cannot be stopped from outside
+
     def close(self) -> None:
         pass
 
@@ -170,14 +175,17 @@ def optimize(
         study._in_optimize = True
         study._stop_flag = False
 
+    runners: list[_Runner] = []
     try:
         if isolation == "process":
             payload = make_payload(study, func, catch_types, trial_timeout, gc_after_trial)
 
             def make_runner() -> _Runner:
-                return ProcessTrialRunner(
+                runner = ProcessTrialRunner(
                     study, payload, trial_timeout, getattr(func, "__module__", None)
                 )
+                runners.append(runner)
+                return runner
         else:
 
             def make_runner() -> _Runner:
@@ -194,9 +202,12 @@ def optimize(
                     futures = [executor.submit(_worker, *worker_args) for _ in range(n_jobs)]
                     try:
                         errors = [f.exception() for f in futures]
-                    except BaseException:
-                        # Ctrl-C reaches this thread only: the workers start no new trial.
+                    except BaseException as e:
+                        # Ctrl-C reaches this thread only: the workers start no new trial,
+                        # and trial processes are killed (threads finish their trial).
                         study._stop_flag = True
+                        for runner in runners:
+                            runner.interrupt(e)
                         raise
                 for error in errors:
                     if error is not None:

@@ -83,6 +83,8 @@ class ProcessTrialRunner:
         # Between the request of a trial and its outcome: the child may hold a RUNNING trial.
         self._busy = False
         self._running_trial_id: int | None = None
+        # Set by another thread (interrupt()) to end the running trial for that reason.
+        self._interrupted_by: BaseException | None = None
 
     def _start(self) -> None:
         context = _context(self._study, self._func_module)
@@ -151,7 +153,12 @@ class ProcessTrialRunner:
                 )
             return storage.get_trial(trial_id)
         if message is None:
-            reason = f"the trial's process exited with code {self._stop_process()}."
+            code = self._stop_process()
+            error = self._interrupted_by
+            if error is not None:
+                reason = f"{type(error).__name__}: {error}"
+            else:
+                reason = f"the trial's process exited with code {code}."
             if fail_stopped_trial(self._study, trial_id, reason):
                 _logger.warning("Trial %d failed: %s", storage.get_trial(trial_id).number, reason)
             return storage.get_trial(trial_id)
@@ -179,6 +186,18 @@ class ProcessTrialRunner:
         self._stop_process()
         if trial_id is not None:
             fail_stopped_trial(self._study, trial_id, f"{type(error).__name__}: {error}")
+
+    def interrupt(self, error: BaseException) -> None:
+        """From another thread: kill a busy child; its trial fails because of ``error``.
+
+        Only a signal is sent here; the thread that owns this runner sees the child die and
+        records the trial.
+        """
+        self._interrupted_by = error
+        process = self._process
+        if self._busy and process is not None:
+            with contextlib.suppress(Exception):  # the child may have exited meanwhile
+                process.kill()
 
     def close(self) -> None:
         """Let the child exit (kill it if it does not) and release the pipe."""

@@ -506,14 +506,15 @@ def test_process_objective_that_does_not_load_in_the_child(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("n_jobs", [1, 2])
 def test_process_interrupted_optimize_kills_the_child_and_fails_its_trial(
-    tmp_path: Path,
+    tmp_path: Path, n_jobs: int
 ) -> None:
     study = _study(f"sqlite:///{tmp_path / 'study.db'}")
 
     def interrupt_once_running() -> None:
         for _ in range(1200):
-            if study.get_trials(states=(TrialState.RUNNING,)):
+            if len(study.get_trials(states=(TrialState.RUNNING,))) == n_jobs:
                 os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C does
                 return
             time.sleep(0.05)
@@ -521,7 +522,9 @@ def test_process_interrupted_optimize_kills_the_child_and_fails_its_trial(
     watcher = threading.Thread(target=interrupt_once_running, daemon=True)
     watcher.start()
     with pytest.raises(KeyboardInterrupt):
-        study.optimize(sleeping_forever_objective, n_trials=1, isolation="process")
+        study.optimize(
+            sleeping_forever_objective, n_trials=n_jobs, n_jobs=n_jobs, isolation="process"
+        )
     watcher.join()
-    assert _states(study) == ["FAIL"]
-    assert _reasons(study) == ["KeyboardInterrupt: "]
+    assert _states(study) == ["FAIL"] * n_jobs
+    assert _reasons(study) == ["KeyboardInterrupt: "] * n_jobs
