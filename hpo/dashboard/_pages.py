@@ -187,23 +187,19 @@ def _trial(request: Request) -> Response:
 
 
 def _artifacts(dashboard: Any, trial: Any) -> list[dict[str, Any]] | None:
-    """The trial's artifacts, or ``None`` when this hpo has no artifact store."""
+    """The trial's artifacts (from their metadata), or ``None`` without ``hpo.artifacts``."""
     try:
         from hpo.artifacts import get_all_artifact_meta
     except ImportError:
         return None
-    try:
-        metas = get_all_artifact_meta(trial, storage=dashboard.storage)
-    except Exception:  # an artifact record written by another version: show none
-        return []
     return [
         {
-            "id": getattr(meta, "artifact_id", ""),
-            "filename": getattr(meta, "filename", ""),
-            "mimetype": getattr(meta, "mimetype", ""),
-            "encoding": getattr(meta, "encoding", None),
+            "id": meta.artifact_id,
+            "filename": meta.filename,
+            "mimetype": meta.mimetype,
+            "encoding": meta.encoding,
         }
-        for meta in metas
+        for meta in get_all_artifact_meta(trial, storage=dashboard.storage)
     ]
 
 

@@ -164,3 +164,21 @@ def test_every_user_string_is_escaped_in_html_and_inline_json() -> None:
         assert "<" not in inline and inline.startswith("{")
     config = client.get("/studies/0").text
     assert '"studyName": "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"' in config
+
+
+def test_trial_page_lists_the_trials_artifacts(tmp_path: Any) -> None:
+    from hpo.artifacts import FileSystemArtifactStore, upload_artifact
+    from hpo.dashboard import create_app
+
+    storage = InMemoryStorage()
+    study = hpo.create_study(storage=storage)
+    trial = study.ask()
+    name = "<img src=x onerror=alert(1)>"  # a file name cannot hold the "/" of EVIL
+    path = tmp_path / f"{name}.csv"
+    path.write_text("a,b\n1,2\n")
+    store = FileSystemArtifactStore(str(tmp_path / "store"))
+    artifact_id = upload_artifact(artifact_store=store, file_path=path, study_or_trial=trial)
+    study.tell(trial, 1.0)
+    page = make_client(create_app(storage)).get("/studies/0/trials/0").text
+    assert 'id="artifacts"' in page and artifact_id in page and "text/csv" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.csv" in page and name not in page
