@@ -173,6 +173,14 @@ def _builders(
             ),
         ),
         "importance": ("Parameter importances", importance),
+        "rank": (
+            "Rank",
+            lambda: vis.plot_rank(
+                _sample(snapshot, notes, size=MAX_CONTOUR_TRIALS),  # type: ignore[arg-type]
+                params=_contour_params(snapshot, notes),
+                **target,
+            ),
+        ),
         "edf": ("Empirical distribution", lambda: vis.plot_edf(snapshot, **target)),  # type: ignore[arg-type]
         "timeline": ("Timeline", timeline),
     }
@@ -202,6 +210,7 @@ def plot_kinds(n_objectives: int) -> list[tuple[str, str]]:
         ("slice", "Slice"),
         ("contour", "Contour"),
         ("importance", "Parameter importances"),
+        ("rank", "Rank"),
         ("edf", "Empirical distribution"),
         ("timeline", "Timeline"),
     ]

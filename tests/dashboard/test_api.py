@@ -47,7 +47,16 @@ def test_updates_of_unknown_study_or_bad_version_are_4xx(client: Any) -> None:
 
 
 def test_each_plot_is_drawn_from_the_visualization_layer(client: Any) -> None:
-    for kind in ("history", "intermediate", "parallel", "slice", "contour", "edf", "timeline"):
+    for kind in (
+        "history",
+        "intermediate",
+        "parallel",
+        "slice",
+        "contour",
+        "rank",
+        "edf",
+        "timeline",
+    ):
         body = client.get(f"/api/studies/0/plots/{kind}").json()
         assert body["figure"]["data"], (kind, body["notes"])
         assert body["version"] >= 1
