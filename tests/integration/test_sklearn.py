@@ -384,6 +384,19 @@ def test_callbacks_and_catch_reach_the_study(iris: tuple[np.ndarray, np.ndarray]
     assert [t.state for t in search.study_.trials] == [TrialState.FAIL, TrialState.FAIL]
 
 
+def test_verbose_logs_the_search(
+    iris: tuple[np.ndarray, np.ndarray], caplog: pytest.LogCaptureFixture
+) -> None:
+    hpo.logging.set_verbosity(hpo.logging.INFO)
+    with caplog.at_level("INFO", logger="hpo"):
+        search = nb_search(n_trials=2, verbose=1).fit(*iris)
+    messages = [r.getMessage() for r in caplog.records if r.name == "hpo.integration.sklearn"]
+    assert messages[0] == (
+        "Searching 1 parameters of GaussianNB on 150 samples with 3-fold cross-validation."
+    )
+    assert messages[1].startswith(f"Best trial #{search.best_index_}: score ")
+
+
 def test_a_given_sqlite_study_keeps_the_trials(
     iris: tuple[np.ndarray, np.ndarray], tmp_path: Path
 ) -> None:
