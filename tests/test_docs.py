@@ -39,6 +39,7 @@ API_MODULES = [
     "hpo.visualization",
     "hpo.visualization.matplotlib",
     "hpo.report",
+    "hpo.dashboard",
     "hpo.terminator",
     "hpo.integration.mpi",
     "hpo.integration.pytorch_distributed",
