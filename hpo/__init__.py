@@ -40,6 +40,7 @@ __all__ = [
     "copy_study",
     "create_study",
     "create_trial",
+    "dashboard",
     "delete_study",
     "distributions",
     "exceptions",
@@ -70,6 +71,7 @@ _LAZY_SUBMODULES = (
     "report",
     "integration",
     "artifacts",
+    "dashboard",
 )
 
 
