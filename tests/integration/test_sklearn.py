@@ -15,7 +15,7 @@ from sklearn.datasets import load_iris
 from sklearn.decomposition import PCA
 from sklearn.exceptions import FitFailedWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
-from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, cross_val_score
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -355,6 +355,22 @@ def test_subsample_searches_on_part_and_refits_on_all(iris: tuple[np.ndarray, np
         assert {rows for rows, _ in search_fits} <= {expected * 2 // 3, expected * 2 // 3 + 1}
         assert all(rows == weights for rows, weights in search_fits)
         assert refit == (150, 150)
+
+
+def test_groups_and_data_frames(iris: tuple[np.ndarray, np.ndarray]) -> None:
+    import pandas as pd
+
+    X = pd.DataFrame(iris[0], columns=["sl", "sw", "pl", "pw"])
+    y = pd.Series(iris[1])
+    groups = np.arange(150) % 5
+    search = nb_search(cv=GroupKFold(5)).fit(X, y, groups=groups)
+    assert search.n_splits_ == 5
+    assert list(search.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+    assert search.predict(X.iloc[:3]).shape == (3,)
+    study = hpo.create_study(direction="maximize")
+    with pytest.raises(ValueError, match="groups"):
+        nb_search(cv=GroupKFold(5), study=study).fit(X, y)
+    assert study.trials == []
 
 
 def test_timeout_ends_an_unbounded_search(iris: tuple[np.ndarray, np.ndarray]) -> None:
