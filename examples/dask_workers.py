@@ -45,9 +45,12 @@ def main() -> None:
     study = hpo.create_study(
         study_name="dask-ridge", storage=args.storage, direction="maximize", load_if_exists=True
     )
-    with LocalCluster(
-        n_workers=args.workers, threads_per_worker=1, dashboard_address=":0"
-    ) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         hpo_dask.optimize(study, objective, n_trials=args.trials, client=client)
     print(f"{len(study.trials)} trials in the study.")
     print(f"Best R^2: {study.best_value:.4f} with {study.best_params}")
