@@ -234,8 +234,11 @@ class HpoSearchCV(MetaEstimatorMixin, BaseEstimator):
         ValueError
             If no trial completed, so there is no best trial to refit.
         """
-        if not hasattr(self.estimator, "fit"):
-            raise TypeError(f"estimator must have a fit method, got {self.estimator!r}.")
+        if not (hasattr(self.estimator, "fit") and hasattr(self.estimator, "get_params")):
+            raise TypeError(
+                f"estimator must be a scikit-learn estimator (with fit and get_params), got "
+                f"{self.estimator!r}."
+            )
         params = _checks.check_param_distributions(
             self.param_distributions, self.estimator.get_params(deep=True)
         )

@@ -481,7 +481,7 @@ def test_a_study_that_minimizes_is_refused(iris: tuple[np.ndarray, np.ndarray]) 
 
 def test_an_estimator_without_fit_is_refused(iris: tuple[np.ndarray, np.ndarray]) -> None:
     search = HpoSearchCV(object(), {"C": FloatDistribution(0.1, 1.0)})
-    with pytest.raises(TypeError, match="estimator must have a fit method"):
+    with pytest.raises(TypeError, match="estimator must be a scikit-learn estimator"):
         search.fit(*iris)
 
 
