@@ -426,6 +426,9 @@ def test_a_given_sqlite_study_keeps_the_trials(
     assert loaded.best_value == search.best_score_
     assert loaded.trials[0].user_attrs == search.trials_[0].user_attrs
     assert "split2_test_score" in loaded.trials[7].user_attrs
+    # A clone's study is a copy of the handle: it still writes to the same database.
+    clone(search).fit(*iris)
+    assert len(hpo.load_study(study_name="nb", storage=storage).trials) == 12
 
 
 # -- failure modes -------------------------------------------------------------------------------
