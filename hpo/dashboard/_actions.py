@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from hpo._keys import FAIL_REASON_KEY
-from hpo.dashboard._app import dashboard_of, study_cache
+from hpo.dashboard._context import dashboard_of, study_cache
 from hpo.dashboard._pages import NOTE_KEY
 from hpo.dashboard._security import CSRF_FIELD, CSRF_HEADER, origin_allowed, tokens_match
 from hpo.exceptions import UpdateFinishedTrialError

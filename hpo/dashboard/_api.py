@@ -12,8 +12,8 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from hpo.dashboard._app import Dashboard, dashboard_of, int_param, study_cache
 from hpo.dashboard._cache import StudyTrials
+from hpo.dashboard._context import Dashboard, dashboard_of, int_param, study_cache
 from hpo.dashboard._plots import PlotError, draw
 from hpo.trial import FrozenTrial, TrialState
 

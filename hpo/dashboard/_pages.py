@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpo._keys import FAIL_REASON_KEY
 from hpo.dashboard._api import compared_studies, study_summary, trial_row, workers
-from hpo.dashboard._app import dashboard_of, int_param, plotly_js_path, study_cache
+from hpo.dashboard._context import dashboard_of, int_param, plotly_js_path, study_cache
 from hpo.dashboard._plots import plot_kinds
 from hpo.dashboard._security import render_markdown
 from hpo.dashboard._table import TableQueryError, query_table

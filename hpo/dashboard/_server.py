@@ -8,7 +8,8 @@ import time
 from typing import TYPE_CHECKING
 
 from hpo import logging
-from hpo.dashboard._app import DEFAULT_STALE_AFTER, create_app
+from hpo.dashboard._app import create_app
+from hpo.dashboard._context import DEFAULT_STALE_AFTER
 from hpo.dashboard._security import warn_if_exposed
 
 if TYPE_CHECKING:
