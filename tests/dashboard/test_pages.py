@@ -25,7 +25,7 @@ def test_study_page_is_a_shell_with_every_plot_and_the_config(client: Any) -> No
     assert page.status_code == 200
     for kind in ("history", "intermediate", "parallel", "slice", "contour", "importance"):
         assert f'id="plot-{kind}"' in page.text
-    assert '<script src="/plotly.min.js"></script>' in page.text
+    assert '<script src="/plotly.min.js" async id="plotly-script"></script>' in page.text
     assert "cdn" not in page.text.lower()
     assert 'id="enqueue-form"' in page.text and 'name="csrf_token"' in page.text
 

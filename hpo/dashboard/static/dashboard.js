@@ -107,10 +107,23 @@
     });
   }
 
+  // plotly.js loads asynchronously, while the first figure is fetched from the server.
+  function plotlyReady() {
+    return new Promise(function (resolve, reject) {
+      if (window.Plotly) { resolve(); return; }
+      var script = document.getElementById("plotly-script");
+      if (!script) { reject(new Error("plotly.js is not on this page")); return; }
+      script.addEventListener("load", function () { resolve(); });
+      script.addEventListener("error", function () { reject(new Error("plotly.js did not load")); });
+    });
+  }
+
   function render(element, figure) {
-    element.textContent = "";
-    var layout = Object.assign({}, figure.layout, { autosize: true });
-    return Plotly.react(element, figure.data, layout, { responsive: true, displaylogo: false });
+    return plotlyReady().then(function () {
+      element.textContent = "";
+      var layout = Object.assign({}, figure.layout, { autosize: true });
+      return Plotly.react(element, figure.data, layout, { responsive: true, displaylogo: false });
+    });
   }
 
   // -- study page ---------------------------------------------------------------------------
@@ -294,7 +307,7 @@
   function trialPage() {
     var data = document.getElementById("curve-data");
     var element = document.getElementById("curve");
-    if (data && element && window.Plotly) render(element, JSON.parse(data.textContent));
+    if (data && element) render(element, JSON.parse(data.textContent));
   }
 
   // -- compare page -------------------------------------------------------------------------
