@@ -30,7 +30,7 @@ import math
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -230,7 +230,7 @@ def _check_schema(conn: Connection, display_url: str) -> tuple[str, str]:
 
 
 # -- reading a study ----------------------------------------------------------------------
-def _by_owner(rows: Iterator[Any]) -> dict[int, dict[str, Any]]:
+def _by_owner(rows: Iterable[Any]) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
     for owner, key, value_json in rows:
         found.setdefault(owner, {})[key] = json.loads(value_json)
@@ -306,10 +306,10 @@ def _read_study(conn: Connection, study_id: int, study_name: str) -> StudySnapsh
     distributions: dict[int, dict[str, BaseDistribution]] = {}
     p = t.trial_params.c
     for trial_id, name, internal, distribution_json in conn.execute(
-        sa.select(p.trial_id, p.param_name, p.param_value, p.distribution_json).where(
-            p.trial_id.in_(of_study)
-        )
-    ):
+        sa.select(p.trial_id, p.param_name, p.param_value, p.distribution_json)
+        .where(p.trial_id.in_(of_study))
+        .order_by(p.param_id)  # the order in which the trial suggested them
+    ).all():
         try:
             distribution = cached_json_to_distribution(distribution_json)
         except ValueError as e:
@@ -321,7 +321,7 @@ def _read_study(conn: Connection, study_id: int, study_name: str) -> StudySnapsh
     v = t.trial_values.c
     for trial_id, objective, value, value_type in conn.execute(
         sa.select(v.trial_id, v.objective, v.value, v.value_type).where(v.trial_id.in_(of_study))
-    ):
+    ).all():
         values.setdefault(trial_id, {})[objective] = _float(value, value_type)
 
     intermediate: dict[int, dict[int, float]] = {}
@@ -330,7 +330,7 @@ def _read_study(conn: Connection, study_id: int, study_name: str) -> StudySnapsh
         sa.select(iv.trial_id, iv.step, iv.intermediate_value, iv.intermediate_value_type).where(
             iv.trial_id.in_(of_study)
         )
-    ):
+    ).all():
         intermediate.setdefault(trial_id, {})[int(step)] = _float(value, value_type)
 
     trial_attrs = []
@@ -341,7 +341,7 @@ def _read_study(conn: Connection, study_id: int, study_name: str) -> StudySnapsh
                     sa.select(table.c.trial_id, table.c.key, table.c.value_json).where(
                         table.c.trial_id.in_(of_study)
                     )
-                )
+                ).all()
             )
         )
 

@@ -101,6 +101,7 @@ trials = sa.Table(
 trial_params = sa.Table(
     "trial_params",
     metadata,
+    sa.Column("param_id", sa.Integer),
     sa.Column("trial_id", sa.Integer),
     sa.Column("param_name", sa.String),
     sa.Column("param_value", sa.Double),
