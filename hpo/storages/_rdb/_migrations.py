@@ -63,7 +63,9 @@ def _foreign_database_message(tables: list[str]) -> str:
     """Explain that a database holding ``tables`` is not hpo's."""
     tables = sorted(tables)
     hint = (
-        " It looks like an Optuna database; hpo keeps its own schema, so give hpo a new database."
+        " It looks like an Optuna database: hpo keeps its own schema, so give hpo a new "
+        "database and copy the studies into it with `hpo storage import-optuna --from URL "
+        "--to NEW_URL`."
         if "alembic_version" in tables or "version_info" in tables
         else ""
     )
