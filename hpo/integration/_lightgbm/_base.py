@@ -19,11 +19,10 @@ from typing import Any
 
 import lightgbm as lgb
 
-import hpo
 from hpo.exceptions import HpoWarning
 from hpo.integration._lightgbm import _stages
 from hpo.samplers import BaseSampler, GridSampler, TPESampler
-from hpo.study import Study, StudyDirection
+from hpo.study import Study, StudyDirection, create_study
 from hpo.trial import FrozenTrial, Trial, TrialState
 
 StudyCallback = Callable[[Study, FrozenTrial], None]
@@ -99,7 +98,7 @@ class _StepwiseTuner:
         self._seed = optuna_seed
         direction = StudyDirection.MAXIMIZE if self.higher_is_better() else StudyDirection.MINIMIZE
         if study is None:
-            study = hpo.create_study(direction=direction, sampler=TPESampler(seed=optuna_seed))
+            study = create_study(direction=direction, sampler=TPESampler(seed=optuna_seed))
         elif study.direction != direction:
             raise ValueError(
                 f"The study's direction is {study.direction.name.lower()} but LightGBM's metric "
