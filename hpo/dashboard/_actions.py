@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -117,10 +118,9 @@ def parse_values(text: str, n_objectives: int) -> list[float]:
     return values
 
 
-async def _enqueue(request: Request) -> Response:
+def _enqueue(request: Request, form: FormData) -> Response:
     from hpo.study import load_study
 
-    form = await _checked_form(request)
     cache = study_cache(request, start=False)
     params = parse_params(_text(form, "params"))
     study = load_study(study_name=cache.study_name, storage=dashboard_of(request).storage)
@@ -128,8 +128,7 @@ async def _enqueue(request: Request) -> Response:
     return _back(f"/studies/{cache.study_id}", "Trial enqueued.")
 
 
-async def _tell(request: Request) -> Response:
-    form = await _checked_form(request)
+def _tell(request: Request, form: FormData) -> Response:
     dashboard = dashboard_of(request)
     cache = study_cache(request, start=False)
     storage = dashboard.storage
@@ -164,10 +163,9 @@ async def _tell(request: Request) -> Response:
     )
 
 
-async def _fail_stale(request: Request) -> Response:
+def _fail_stale(request: Request, form: FormData) -> Response:
     from hpo.dashboard._api import workers
 
-    await _checked_form(request)
     dashboard = dashboard_of(request)
     cache = study_cache(request)
     cache.sync(force=True)
@@ -187,8 +185,7 @@ async def _fail_stale(request: Request) -> Response:
     return _back(f"/studies/{cache.study_id}", message)
 
 
-async def _delete(request: Request) -> Response:
-    form = await _checked_form(request)
+def _delete(request: Request, form: FormData) -> Response:
     dashboard = dashboard_of(request)
     cache = study_cache(request, start=False)
     confirm = _text(form, "confirm_name")
@@ -202,8 +199,7 @@ async def _delete(request: Request) -> Response:
     return _back("/", f"Deleted study {cache.study_name}.")
 
 
-async def _note(request: Request) -> Response:
-    form = await _checked_form(request)
+def _note(request: Request, form: FormData) -> Response:
     dashboard = dashboard_of(request)
     cache = study_cache(request, start=False)
     note = _text(form, "note")
@@ -213,15 +209,29 @@ async def _note(request: Request) -> Response:
     return _back(f"/studies/{cache.study_id}", "Note saved.")
 
 
+def _endpoint(
+    action: Callable[[Request, FormData], Response],
+) -> Callable[[Request], Awaitable[Response]]:
+    """The form is read and checked on the event loop; the storage work runs in a thread."""
+
+    async def endpoint(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        form = await _checked_form(request)
+        return await run_in_threadpool(action, request, form)
+
+    return endpoint
+
+
 def routes() -> list[Route]:
     """The write routes (POST only)."""
     from starlette.routing import Route
 
     post = ["POST"]
     return [
-        Route("/studies/{study_id:int}/enqueue", _enqueue, methods=post),
-        Route("/studies/{study_id:int}/trials/{number:int}/tell", _tell, methods=post),
-        Route("/studies/{study_id:int}/fail-stale", _fail_stale, methods=post),
-        Route("/studies/{study_id:int}/delete", _delete, methods=post),
-        Route("/studies/{study_id:int}/note", _note, methods=post),
+        Route("/studies/{study_id:int}/enqueue", _endpoint(_enqueue), methods=post),
+        Route("/studies/{study_id:int}/trials/{number:int}/tell", _endpoint(_tell), methods=post),
+        Route("/studies/{study_id:int}/fail-stale", _endpoint(_fail_stale), methods=post),
+        Route("/studies/{study_id:int}/delete", _endpoint(_delete), methods=post),
+        Route("/studies/{study_id:int}/note", _endpoint(_note), methods=post),
     ]
