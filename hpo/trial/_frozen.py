@@ -201,7 +201,11 @@ class FrozenTrial(BaseTrial):
         ``(error, latency)`` here; :attr:`intermediate_values` holds the reports of
         single-objective trials and stays empty for these.
         """
-        return self._intermediate_vectors
+        try:
+            return self._intermediate_vectors
+        except AttributeError:  # a record built without the field (e.g. an older pickle)
+            self._intermediate_vectors = {}
+            return self._intermediate_vectors
 
     def intermediate_curve(self, objective: int) -> dict[int, float]:
         """Return the reported values of one objective by step (multi-objective trials).
@@ -221,7 +225,7 @@ class FrozenTrial(BaseTrial):
         IndexError
             If ``objective`` is not the index of a reported objective.
         """
-        vectors = self._intermediate_vectors
+        vectors = self.intermediate_vectors
         if vectors:
             n_objectives = len(next(iter(vectors.values())))
             if not -n_objectives <= objective < n_objectives:
@@ -275,8 +279,8 @@ class FrozenTrial(BaseTrial):
     def last_step(self) -> int | None:
         """The largest reported step, or ``None`` if nothing was reported."""
         if not self.intermediate_values:
-            if self._intermediate_vectors:
-                return max(self._intermediate_vectors)
+            if self.intermediate_vectors:
+                return max(self.intermediate_vectors)
             return None
         return max(self.intermediate_values)
 
@@ -327,7 +331,7 @@ class FrozenTrial(BaseTrial):
             self.user_attrs,
             self.system_attrs,
             self.intermediate_values,
-            self._intermediate_vectors,
+            self.intermediate_vectors,
             self._trial_id,
         )
 
@@ -356,8 +360,8 @@ class FrozenTrial(BaseTrial):
             f"user_attrs={self.user_attrs}, system_attrs={self.system_attrs}, "
             f"intermediate_values={self.intermediate_values}, "
             + (
-                f"intermediate_vectors={self._intermediate_vectors}, "
-                if self._intermediate_vectors
+                f"intermediate_vectors={self.intermediate_vectors}, "
+                if self.intermediate_vectors
                 else ""
             )
             + f"distributions={self.distributions}, trial_id={self._trial_id})"
@@ -384,7 +388,7 @@ class FrozenTrial(BaseTrial):
         trial._user_attrs = attrs_copy(self._user_attrs) if self._user_attrs else {}
         trial._system_attrs = attrs_copy(self._system_attrs) if self._system_attrs else {}
         trial._intermediate_values = dict(self._intermediate_values)
-        trial._intermediate_vectors = dict(self._intermediate_vectors)
+        trial._intermediate_vectors = dict(self.intermediate_vectors)
         trial._trial_id = self._trial_id
         return trial
 
@@ -493,7 +497,7 @@ class FrozenTrial(BaseTrial):
         self._validate_intermediate_vectors()
 
     def _validate_intermediate_vectors(self) -> None:
-        vectors = self._intermediate_vectors
+        vectors = self.intermediate_vectors
         if not isinstance(vectors, dict):
             raise TypeError(
                 f"intermediate_vectors must be a dict of step to values, got {vectors!r}."

@@ -158,7 +158,7 @@ class Trial(BaseTrial):
                 f"{n_objectives} objectives; got {value!r}."
             )
         values, step = check_report_vector(list(value), step, n_objectives)
-        vectors = self._cached_frozen_trial._intermediate_vectors
+        vectors = self._cached_frozen_trial.intermediate_vectors
         if step in vectors:
             warnings.warn(
                 f"Trial {self.number} already reported values at step {step}; the new values "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,13 @@ def test_pruned_trial_keeps_its_last_values() -> None:
         trial.report(last, 1)
         study.tell(trial, state=TrialState.PRUNED)
     assert [t.values for t in study.trials] == [[0.5, 3.0], None]
+
+
+def test_a_record_without_vectors_reads_as_empty() -> None:
+    # Records pickled by an older hpo have no slot for them.
+    trial = create_trial(value=1.0, intermediate_values={2: 0.5})
+    object.__delattr__(trial, "_intermediate_vectors")
+    copied = pickle.loads(pickle.dumps(trial))
+    assert copied.intermediate_vectors == {}
+    assert copied.last_step == 2
+    assert copied._copy(deep=True) == trial
