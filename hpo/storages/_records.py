@@ -189,8 +189,8 @@ class StudyRecords:
         self.next_trial_id += 1
         study.trials.append(trial)
         self.trial_locations[trial._trial_id] = (study_id, trial._number)
-        if len(trial._intermediate_vectors) > 1:
-            trial._intermediate_vectors = dict(sorted(trial._intermediate_vectors.items()))
+        if len(trial.intermediate_vectors) > 1:
+            trial._intermediate_vectors = dict(sorted(trial.intermediate_vectors.items()))
         for name, distribution in trial.distributions.items():
             study.param_distribution.setdefault(name, distribution)
         if trial.state == TrialState.WAITING:
@@ -288,7 +288,7 @@ class StudyRecords:
                 f"Trial#{trial.number} got {len(values)} intermediate values {list(values)} "
                 f"for a study with {len(study.directions)} objectives."
             )
-        vectors = trial._intermediate_vectors
+        vectors = trial.intermediate_vectors
         in_order = not vectors or step > next(reversed(vectors))
         vectors[step] = values
         if not in_order:  # kept in step order, as every backend reads them
