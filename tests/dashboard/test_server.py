@@ -92,3 +92,18 @@ def test_cli_serves_the_storage_it_is_given(tmp_path: Any, monkeypatch: Any) -> 
     assert main(["dashboard", url, "--port", "0", "--read-only"]) == 0
     assert served["host"] == "127.0.0.1" and served["port"] == 0 and served["read_only"]
     assert served["storage"].get_all_studies()[0].study_name == "demo"
+
+
+def test_dashboard_serves_a_postgresql_storage(postgres_database_url: str) -> None:
+    from hpo.storages import RDBStorage
+
+    fill_study(RDBStorage(postgres_database_url))
+    handle = start_in_background(postgres_database_url)
+    try:
+        with urllib.request.urlopen(handle.url + "api/studies", timeout=30) as response:
+            (study,) = json.load(response)["studies"]
+        assert study["name"] == "demo" and study["counts"]["COMPLETE"] == 10
+        with urllib.request.urlopen(handle.url + "api/studies/1/plots/history", timeout=30) as r:
+            assert json.load(r)["figure"]["data"]
+    finally:
+        handle.stop()
