@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,12 @@ def test_a_conflicting_trial_leaves_no_study(storage: BaseStorage) -> None:
     with pytest.raises(ValueError, match="Cannot use IntDistribution"):
         storage._create_study_with_trials("copy", DIRECTIONS, {"a": 1}, {"b": 2}, given)
     assert storage.get_all_studies() == []
+
+
+def test_copied_running_trials_get_a_first_heartbeat(tmp_path: Path) -> None:
+    # With heartbeats on, a copied RUNNING trial can turn stale like any other.
+    from hpo.storages import RDBStorage
+
+    storage = RDBStorage(f"sqlite:///{tmp_path / 'beats.db'}", heartbeat_interval=60)
+    study_id = storage._create_study_with_trials("copy", DIRECTIONS, {}, {}, trials())
+    assert list(storage.get_heartbeat_times(study_id)) == [3]
