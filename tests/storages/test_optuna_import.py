@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import optuna
 import pytest
 
 import hpo
@@ -26,8 +27,6 @@ from hpo.storages._optuna._reader import OptunaDatabase, _read_only_connection, 
 from hpo.study._management import import_optuna_studies
 from tests.postgres_server import PostgresServer
 from tests.storages.data import write_optuna_db as writer
-
-optuna = pytest.importorskip("optuna")
 
 DATA = Path(__file__).parent / "data"
 DUMPS = sorted(DATA.glob("optuna_*.sql"))
