@@ -7,7 +7,8 @@ trial into a database that Optuna created for an empty study, with bulk SQL inse
 process (the clock starts once the server accepts connections):
 
 - time to first plot: open the study page and wait until a plotly graph holds points;
-- time to the trials table's first page: open the table page and wait for its rows.
+- time to the first page of trials: hpo's trials table; optuna-dashboard 0.21's trial list
+  (its "Trials (List)" page: it has no separate table page), until it names trial 0.
 
 A wait is capped (``--cap``, 120 s by default) and reported as "> cap". Last, the server time
 of one live update of hpo's dashboard (its ``Server-Timing`` header) while 4 worker processes
@@ -51,10 +52,10 @@ return Array.from(document.querySelectorAll('.js-plotly-plot')).some(function (e
   });
 });
 """
-# Rows of a table (hpo: a <table>; optuna-dashboard: a table or an ARIA grid).
-TABLE_ROWS = """
-return document.querySelectorAll('tbody tr, [role="row"]').length;
-"""
+# The first page of trials is shown: hpo's table has rows; optuna-dashboard 0.21's trial
+# list ("Trials (List)"; it has no separate table page) names trial 0.
+HPO_TABLE_SHOWN = "return document.querySelectorAll('#trials-table tbody tr').length > 0;"
+OPTUNA_LIST_SHOWN = "return /\\bTrial 0\\b/.test(document.body.innerText);"
 # Each worker runs trials of 10 parameters reporting 5 intermediate values, about 0.1 s each
 # (together about 40 trials a second: a fast study; real objectives take longer).
 WORKER = """
@@ -148,8 +149,12 @@ def _plot_drawn(driver: Any) -> bool:
     return bool(driver.execute_script(PLOT_DRAWN))
 
 
-def _table_shown(driver: Any) -> bool:
-    return int(driver.execute_script(TABLE_ROWS)) > 1
+def _hpo_table_shown(driver: Any) -> bool:
+    return bool(driver.execute_script(HPO_TABLE_SHOWN))
+
+
+def _optuna_list_shown(driver: Any) -> bool:
+    return bool(driver.execute_script(OPTUNA_LIST_SHOWN))
 
 
 def write_optuna_copy(hpo_url: str, path: Path) -> None:
@@ -235,18 +240,19 @@ def measure_pages(n_trials: int, directory: Path, cap: float) -> dict[str, Any]:
         f"sqlite:///{optuna_path}",
     ]
     results: dict[str, Any] = {}
-    for name, command, study_path, table_path in (
-        ("hpo", hpo_cli, "/studies/1", "/studies/1/trials"),
+    for name, command, study_path, table_path, table_shown in (
+        ("hpo", hpo_cli, "/studies/1", "/studies/1/trials", _hpo_table_shown),
         (
             "optuna-dashboard",
             optuna_cli,
             "/dashboard/studies/1",
-            "/dashboard/studies/1/trialTable",
+            "/dashboard/studies/1/trials",
+            _optuna_list_shown,
         ),
     ):
         for what, path, ready in (
             ("plot", study_path, _plot_drawn),
-            ("table", table_path, _table_shown),
+            ("table", table_path, table_shown),
         ):
             port = _free_port()
             seconds, startup = _timed_page(
@@ -332,7 +338,7 @@ def main() -> None:
     rows = []
     for n in args.trials:
         r = measure_pages(n, directory, args.cap)
-        for what, label in (("plot", "first plot"), ("table", "trials table, first page")):
+        for what, label in (("plot", "first plot"), ("table", "first page of trials")):
             ours, theirs = r[f"hpo:{what}"], r[f"optuna-dashboard:{what}"]
             rows.append(
                 [
