@@ -233,12 +233,20 @@ def copy_study(
     Examples
     --------
     >>> import hpo
-    >>> source = hpo.create_study(study_name="s")
-    >>> source.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
-    >>> target = hpo.storages.InMemoryStorage()
-    >>> hpo.copy_study(from_study_name="s", from_storage=source._storage, to_storage=target)
+    >>> source, target = hpo.storages.InMemoryStorage(), hpo.storages.InMemoryStorage()
+    >>> study = hpo.create_study(study_name="s", storage=source)
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    >>> hpo.copy_study(from_study_name="s", from_storage=source, to_storage=target)
     >>> len(hpo.load_study(study_name="s", storage=target).trials)
     3
+
+    From an Optuna database (written by Optuna; read only):
+
+    >>> hpo.copy_study(
+    ...     from_study_name="search",
+    ...     from_storage="sqlite:///optuna.db",
+    ...     to_storage="sqlite:///hpo.db",
+    ... )  # doctest: +SKIP
     """
     check_study_name(from_study_name, optional=False)
     check_study_name(to_study_name, optional=True)
