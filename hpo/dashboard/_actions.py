@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from hpo._keys import FAIL_REASON_KEY
-from hpo.dashboard._context import dashboard_of, study_cache
+from hpo.dashboard._context import dashboard_of, path_number, study_cache
 from hpo.dashboard._pages import NOTE_KEY
 from hpo.dashboard._security import CSRF_FIELD, CSRF_HEADER, origin_allowed, tokens_match
 from hpo.exceptions import UpdateFinishedTrialError
@@ -132,7 +132,7 @@ def _tell(request: Request, form: FormData) -> Response:
     dashboard = dashboard_of(request)
     cache = study_cache(request, start=False)
     storage = dashboard.storage
-    number = int(request.path_params["number"])
+    number = path_number(request, "number")
     state_text = _text(form, "state").upper() or "COMPLETE"
     if state_text not in ("COMPLETE", "PRUNED", "FAIL"):
         raise _bad(f"state={state_text!r} must be COMPLETE, PRUNED or FAIL.")

@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from hpo.dashboard._cache import StudyTrials
-from hpo.dashboard._context import Dashboard, dashboard_of, int_param, study_cache
+from hpo.dashboard._context import MAX_ID, Dashboard, dashboard_of, int_param, study_cache
 from hpo.dashboard._plots import PlotError, draw
 from hpo.trial import FrozenTrial, TrialState
 
@@ -219,6 +219,8 @@ def compared_studies(request: Request) -> list[StudyTrials]:
             study_id = int(text)
         except ValueError:
             raise HTTPException(400, f"study={text!r} must be a study id (a number).") from None
+        if not 0 <= study_id <= MAX_ID:
+            raise HTTPException(404, f"No study with id {study_id}.")
         try:
             caches.append(dashboard.caches.get(study_id))
         except KeyError:

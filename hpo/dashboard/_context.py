@@ -138,7 +138,7 @@ def study_cache(request: Request, *, start: bool = True, wait: bool = True) -> S
     """
     from starlette.exceptions import HTTPException
 
-    study_id = int(request.path_params["study_id"])
+    study_id = path_number(request, "study_id")
     try:
         cache = dashboard_of(request).caches.get(study_id, start=start)
     except KeyError:
@@ -146,6 +146,19 @@ def study_cache(request: Request, *, start: bool = True, wait: bool = True) -> S
     if start and wait:
         cache.wait_first_chunk()
     return cache
+
+
+MAX_ID = 2**31 - 1
+
+
+def path_number(request: Request, name: str) -> int:
+    """A study id or trial number from the path; a 404 beyond what a database can hold."""
+    from starlette.exceptions import HTTPException
+
+    value = int(request.path_params[name])
+    if not 0 <= value <= MAX_ID:
+        raise HTTPException(404, f"No {name.replace('_', ' ')} {value}.")
+    return value
 
 
 def int_param(request: Request, name: str, default: int) -> int:

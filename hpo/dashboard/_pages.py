@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from hpo._keys import FAIL_REASON_KEY
 from hpo.dashboard._api import compared_studies, study_summary, trial_row, workers
-from hpo.dashboard._context import dashboard_of, int_param, plotly_js_path, study_cache
+from hpo.dashboard._context import (
+    dashboard_of,
+    int_param,
+    path_number,
+    plotly_js_path,
+    study_cache,
+)
 from hpo.dashboard._plots import plot_kinds
 from hpo.dashboard._security import render_markdown
 from hpo.dashboard._table import TableQueryError, query_table
@@ -137,7 +143,7 @@ def _trial(request: Request) -> Response:
 
     dashboard = dashboard_of(request)
     cache = study_cache(request, start=False)
-    number = int(request.path_params["number"])
+    number = path_number(request, "number")
     try:
         trial_id = dashboard.storage.get_trial_id_from_study_id_trial_number(
             cache.study_id, number

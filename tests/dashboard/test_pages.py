@@ -182,3 +182,19 @@ def test_trial_page_lists_the_trials_artifacts(tmp_path: Any) -> None:
     page = make_client(create_app(storage)).get("/studies/0/trials/0").text
     assert 'id="artifacts"' in page and artifact_id in page and "text/csv" in page
     assert "&lt;img src=x onerror=alert(1)&gt;.csv" in page and name not in page
+
+
+def test_numbers_beyond_a_database_integer_are_404_not_500(tmp_path: Any) -> None:
+    from hpo.dashboard import create_app
+
+    url = f"sqlite:///{tmp_path / 'big.db'}"
+    fill_study(url)
+    client = make_client(create_app(hpo.storages.get_storage(url)))
+    big = "9" * 30
+    for path in (f"/studies/{big}", f"/studies/1/trials/{big}", f"/compare?study={big}"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+    token = client.app.state.dashboard.csrf_token
+    for path in (f"/studies/1/trials/{big}/tell", f"/studies/{big}/note"):
+        response = client.post(path, data={"csrf_token": token, "state": "FAIL", "note": "x"})
+        assert response.status_code == 404, path
