@@ -83,7 +83,8 @@ class LightGBMTuner(_StepwiseTuner):
     >>> X, y = load_breast_cancer(return_X_y=True)
     >>> train = lgb.Dataset(X[:400], y[:400])
     >>> valid = lgb.Dataset(X[400:], y[400:], reference=train)
-    >>> params = {"objective": "binary", "metric": "binary_logloss", "verbose": -1}
+    >>> params = {"objective": "binary", "metric": "binary_logloss", "verbose": -1,
+    ...           "num_threads": 1}
     >>> tuner = LightGBMTuner(params, train, num_boost_round=5, valid_sets=[valid],
     ...                       show_progress_bar=False, optuna_seed=0)
     >>> tuner.run()
@@ -194,7 +195,7 @@ model_dir, optuna_seed:
     >>> from sklearn.datasets import load_breast_cancer
     >>> from hpo.integration.lightgbm import LightGBMTunerCV
     >>> X, y = load_breast_cancer(return_X_y=True)
-    >>> params = {"objective": "binary", "metric": "auc", "verbose": -1}
+    >>> params = {"objective": "binary", "metric": "auc", "verbose": -1, "num_threads": 1}
     >>> tuner = LightGBMTunerCV(params, lgb.Dataset(X, y), num_boost_round=5, nfold=3,
     ...                         show_progress_bar=False, optuna_seed=0)
     >>> tuner.tune_feature_fraction()
@@ -332,7 +333,8 @@ def train(
     >>> X, y = load_breast_cancer(return_X_y=True)
     >>> train_set = lgb.Dataset(X[:400], y[:400])
     >>> valid = lgb.Dataset(X[400:], y[400:], reference=train_set)
-    >>> params = {"objective": "binary", "metric": "binary_logloss", "verbose": -1}
+    >>> params = {"objective": "binary", "metric": "binary_logloss", "verbose": -1,
+    ...           "num_threads": 1}
     >>> booster = lgb.train(params, train_set, num_boost_round=3, valid_sets=[valid],
     ...                     time_budget=2, show_progress_bar=False)
     >>> booster.predict(X[:2]).shape
