@@ -99,3 +99,28 @@ def test_snapshot_is_what_the_plot_functions_read() -> None:
     assert snapshot.direction == study.direction and len(snapshot.trials) == 5
     figure = hpo.visualization.plot_optimization_history(snapshot)  # type: ignore[arg-type]
     assert len(figure.data[0].x) == 4
+
+
+def test_sync_reads_only_unfinished_and_new_trials_by_number(monkeypatch: Any) -> None:
+    storage = InMemoryStorage()
+    study = _study(storage, 5)
+    running = study.ask()
+    cache = StudyCaches(storage).get(0)
+    cache.wait_loaded(10)
+    ranges: list[tuple[int, int]] = []
+    original = storage.get_trials_by_number_range
+
+    def recording(study_id: int, start: int, stop: int) -> Any:
+        ranges.append((start, stop))
+        return original(study_id, start, stop)
+
+    def whole_study(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a sync must not read the whole study")
+
+    monkeypatch.setattr(storage, "get_trials_by_number_range", recording)
+    study.tell(running, 0.5)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    monkeypatch.setattr(storage, "get_all_trials", whole_study)
+    cache.sync(force=True)
+    assert ranges == [(5, 6), (6, _cache._LAST_NUMBER)]
+    assert [t.state for t in cache.trials[5:]] == [TrialState.COMPLETE] * 2
