@@ -101,11 +101,13 @@ def test_snapshot_is_what_the_plot_functions_read() -> None:
     assert len(figure.data[0].x) == 4
 
 
-def test_sync_reads_only_unfinished_and_new_trials_by_number(monkeypatch: Any) -> None:
-    storage = InMemoryStorage()
+def test_sync_reads_only_unfinished_and_new_trials_by_number(
+    monkeypatch: Any, tmp_path: Any
+) -> None:
+    storage = RDBStorage(f"sqlite:///{tmp_path / 'sync.db'}")
     study = _study(storage, 5)
     running = study.ask()
-    cache = StudyCaches(storage).get(0)
+    cache = StudyCaches(storage).get(1)
     cache.wait_loaded(10)
     ranges: list[tuple[int, int]] = []
     original = storage.get_trials_by_number_range
