@@ -303,3 +303,20 @@ def test_train_is_a_drop_in_for_lightgbm_train() -> None:
     assert isinstance(booster, lightgbm.Booster)
     assert len(study.trials) >= 65
     assert booster.best_score["valid_0"]["binary_logloss"] == study.best_value
+
+
+def test_bagging_stage_spreads_its_points_and_resumes_the_design() -> None:
+    full = _tuner()
+    full.tune_bagging()
+    points = [(t.params["bagging_fraction"], t.params["bagging_freq"]) for t in full.study.trials]
+    assert len(points) == 10
+    # A Latin hypercube: one bagging_fraction in each tenth of [0.4, 1.0].
+    assert sorted(int((fraction - 0.4) / 0.06) for fraction, _ in points) == list(range(10))
+    assert all(1 <= freq <= 7 for _, freq in points) and len({freq for _, freq in points}) >= 5
+    # Stopped after 4 trials and resumed, the stage runs the same 10 points.
+    first = _tuner()
+    first.tune_bagging(n_trials=4)
+    _tuner(study=first.study).tune_bagging()
+    assert [
+        (t.params["bagging_fraction"], t.params["bagging_freq"]) for t in first.study.trials
+    ] == points

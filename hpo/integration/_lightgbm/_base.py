@@ -21,6 +21,7 @@ import lightgbm as lgb
 
 from hpo.exceptions import HpoWarning
 from hpo.integration._lightgbm import _stages
+from hpo.integration._lightgbm._design import LatinHypercubeStageSampler
 from hpo.samplers import BaseSampler, GridSampler, TPESampler
 from hpo.study import Study, StudyDirection, create_study
 from hpo.trial import FrozenTrial, Trial, TrialState
@@ -218,7 +219,7 @@ class _StepwiseTuner:
         self._tune("num_leaves", n_trials)
 
     def tune_bagging(self, n_trials: int = 10) -> None:
-        """Run the bagging stage: TPE over bagging_fraction and bagging_freq."""
+        """Run the bagging stage: a Latin hypercube over bagging_fraction and bagging_freq."""
         self._tune("bagging", n_trials)
 
     def tune_feature_fraction_stage2(self, n_trials: int = 6) -> None:
@@ -258,11 +259,19 @@ class _StepwiseTuner:
         if timeout is not None and timeout <= 0:
             return False
         # Each stage's parameters are new to the study: TPE samples them one by one, as meant.
-        sampler: BaseSampler = (
-            GridSampler(grid, seed=self._seed)
-            if grid
-            else TPESampler(seed=self._seed, warn_independent_sampling=False)
-        )
+        sampler: BaseSampler
+        if grid:
+            sampler = GridSampler(grid, seed=self._seed)
+        elif stage == "bagging":
+            sampler = LatinHypercubeStageSampler(
+                ["bagging_fraction", "bagging_freq"],
+                max(10, n_trials),  # fewer trials run a prefix, so a resumed run continues it
+                _stages.STEP_NAME_KEY,
+                stage,
+                self._seed,
+            )
+        else:
+            sampler = TPESampler(seed=self._seed, warn_independent_sampling=False)
         saved_sampler, self.study.sampler = self.study.sampler, sampler
         try:
             self.study.optimize(

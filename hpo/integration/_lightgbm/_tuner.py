@@ -26,9 +26,10 @@ class LightGBMTuner(_StepwiseTuner):
 
     The stages run in this order, each fixing the other parameters at the best values found
     so far: ``feature_fraction`` (a grid 0.4, 0.5, ..., 1.0), ``num_leaves`` (20 TPE trials
-    over 2..256), ``bagging`` (10 TPE trials over ``bagging_fraction`` 0.4..1 and
-    ``bagging_freq`` 1..7), ``feature_fraction_stage2`` (a grid 0.032 apart around the best
-    value), ``regularization_factors`` (20 TPE trials over ``lambda_l1`` and ``lambda_l2``,
+    over 2..256), ``bagging`` (a 10-point Latin hypercube over ``bagging_fraction`` 0.4..1
+    and ``bagging_freq`` 1..7, where Optuna draws 10 random points),
+    ``feature_fraction_stage2`` (a grid 0.032 apart around the best value),
+    ``regularization_factors`` (20 TPE trials over ``lambda_l1`` and ``lambda_l2``,
     1e-8..10 on a log scale) and ``min_child_samples`` (5, 10, 25, 50, 100). A trial's score
     is the booster's best score of the first metric in ``params`` on the last validation set.
 
