@@ -57,7 +57,8 @@ class CatBoostPruningCallback:
     >>> X, y = load_breast_cancer(return_X_y=True)
     >>> def objective(trial):
     ...     model = cb.CatBoostClassifier(
-    ...         iterations=10, depth=trial.suggest_int("depth", 1, 6), verbose=0)
+    ...         iterations=10, depth=trial.suggest_int("depth", 1, 6), verbose=0,
+    ...         allow_writing_files=False)
     ...     pruning = CatBoostPruningCallback(trial, "Logloss")
     ...     model.fit(X[:400], y[:400], eval_set=[(X[400:], y[400:])], callbacks=[pruning])
     ...     pruning.check_pruned()
