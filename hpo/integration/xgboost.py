@@ -75,6 +75,11 @@ class XGBoostPruningCallback(_xgboost.callback.TrainingCallback):
         self._trial = trial
         self._observation_key = observation_key
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> XGBoostPruningCallback:
+        # scikit-learn's clone deep-copies an estimator's callbacks; the copy reports to the
+        # same trial instead of copying the trial, its study and its storage.
+        return type(self)(self._trial, self._observation_key)
+
     def _latest(self, evals_log: Any) -> float:
         data_name, _, metric = self._observation_key.partition("-")
         history = evals_log.get(data_name, {}).get(metric)

@@ -122,6 +122,25 @@ def test_scikit_learn_api_reports_and_prunes() -> None:
     assert max(study.trials[0].intermediate_values) == 3
 
 
+def test_cloned_estimator_reports_to_the_same_trial() -> None:
+    from sklearn.base import clone
+
+    X, y, X_valid, y_valid = binary_data()
+    study = hpo.create_study(pruner=NopPruner())
+    trial = study.ask()
+    model = xgb.XGBClassifier(
+        n_estimators=3,
+        n_jobs=1,
+        eval_metric="logloss",
+        callbacks=[XGBoostPruningCallback(trial, "validation_0-logloss")],
+    )
+    copy = clone(model)
+    copy.fit(X, y, eval_set=[(X_valid, y_valid)], verbose=False)
+    study.tell(trial, 0.0)
+    expected = copy.evals_result()["validation_0"]["logloss"]
+    assert study.trials[0].intermediate_values == dict(enumerate(expected))
+
+
 def test_unknown_observation_key_is_a_clear_error() -> None:
     train, valid = _matrices()
     trial = hpo.create_study().ask()
