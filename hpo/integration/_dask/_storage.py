@@ -8,11 +8,13 @@ worker, a DaskStorage reconnects by name through the worker's client.
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable
 from typing import Any
 
 from hpo.storages import BaseStorage, get_storage
+from hpo.trial import FrozenTrial, TrialState
 
 try:
     import distributed
@@ -49,6 +51,15 @@ def _call(
             f"No DaskStorage named {name!r} is registered on the scheduler."
         ) from None
     return getattr(storage, method)(*args, **kwargs)
+
+
+def _get_trials_except(
+    name: str, study_id: int, known_ids: Iterable[int], dask_scheduler: Any = None
+) -> list[FrozenTrial]:
+    # The trials the caller has not cached: unfinished ones, and those finished since.
+    known = set(known_ids)
+    trials = _SCHEDULER_STORAGES[name].get_all_trials(study_id, deepcopy=False)
+    return [t._copy(deep=True) for t in trials if t._trial_id not in known]
 
 
 def _get_base_class_name(name: str, dask_scheduler: Any = None) -> str:
@@ -127,6 +138,10 @@ class DaskStorage(BaseStorage):
                 ) from None
         self.client = client
         self.name = name if name is not None else f"hpo-storage-{uuid.uuid4().hex}"
+        # Finished trials never change: each process keeps them, by study and trial id, and
+        # asks the scheduler only for the others.
+        self._finished: dict[int, dict[int, FrozenTrial]] = {}
+        self._lock = threading.Lock()
         if register:
             client.run_on_scheduler(_register, self.name, storage)
         elif not client.run_on_scheduler(_is_registered, self.name):
@@ -144,7 +159,6 @@ class DaskStorage(BaseStorage):
         return str(self.client.run_on_scheduler(_get_base_class_name, self.name))
 
     create_new_study = _forwarded("create_new_study")
-    delete_study = _forwarded("delete_study")
     set_study_user_attr = _forwarded("set_study_user_attr")
     set_study_system_attr = _forwarded("set_study_system_attr")
     get_study_id_from_name = _forwarded("get_study_id_from_name")
@@ -166,7 +180,36 @@ class DaskStorage(BaseStorage):
     set_trial_user_attr = _forwarded("set_trial_user_attr")
     set_trial_system_attr = _forwarded("set_trial_system_attr")
     get_trial = _forwarded("get_trial")
-    get_all_trials = _forwarded("get_all_trials")
+
+    def get_all_trials(
+        self,
+        study_id: int,
+        deepcopy: bool = True,
+        states: Container[TrialState] | None = None,
+    ) -> list[FrozenTrial]:
+        """Return a study's trials in number order; finished ones come from this process."""
+        with self._lock:
+            cached = self._finished.setdefault(study_id, {})
+            known_ids = list(cached)
+        fresh = self.client.run_on_scheduler(_get_trials_except, self.name, study_id, known_ids)
+        with self._lock:
+            cached = self._finished.setdefault(study_id, {})
+            merged = dict(cached)
+            for trial in fresh:
+                merged[trial._trial_id] = trial
+                if trial.state.is_finished():
+                    cached[trial._trial_id] = trial
+        trials = sorted(merged.values(), key=lambda t: t.number)
+        if states is not None:
+            trials = [t for t in trials if t.state in states]
+        return [t._copy(deep=True) for t in trials] if deepcopy else trials
+
+    def delete_study(self, study_id: int) -> None:
+        """Delete a study on the scheduler and forget its trials here."""
+        self._run("delete_study", (study_id,), {})
+        with self._lock:
+            self._finished.pop(study_id, None)
+
     get_n_trials = _forwarded("get_n_trials")
     get_best_trial = _forwarded("get_best_trial")
     get_trial_params = _forwarded("get_trial_params")
