@@ -45,6 +45,8 @@ def record(state: TrialState, values: list[float] | None, **fields: object) -> F
 
 def trials() -> list[FrozenTrial]:
     params = {"x": 0.75, "n": 8, "c": None}
+    running = record(TrialState.RUNNING, None, params={"x": 0.0}, distributions={"x": SPACE["x"]})
+    running._intermediate_vectors = {2: (0.5, math.inf), 5: (-1.0, 3.0)}
     return [
         record(
             TrialState.COMPLETE,
@@ -55,7 +57,7 @@ def trials() -> list[FrozenTrial]:
         ),
         record(TrialState.PRUNED, None, params={"c": 2.5}, distributions={"c": SPACE["c"]}),
         record(TrialState.FAIL, None),
-        record(TrialState.RUNNING, None, params={"x": 0.0}, distributions={"x": SPACE["x"]}),
+        running,
         record(TrialState.WAITING, None),
     ]
 
@@ -86,6 +88,7 @@ def test_study_and_trials_arrive_numbered_in_order(storage: BaseStorage) -> None
     steps = stored[0].intermediate_values
     assert steps[0] == math.inf and math.isnan(steps[3]) and steps[7] == -2.0
     assert type(stored[0].params["n"]) is int
+    assert stored[3].intermediate_vectors == {2: (0.5, math.inf), 5: (-1.0, 3.0)}
     # Work continues after the copies: the WAITING copy is taken first, then numbering goes on.
     assert storage._pop_waiting_or_create_trial(study_id).number == 4
     assert storage._create_new_trial(study_id).number == 5

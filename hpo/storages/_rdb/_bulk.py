@@ -156,6 +156,7 @@ def _insert_children(
     params: list[tuple[Any, ...]] = []
     values: list[tuple[Any, ...]] = []
     intermediate: list[tuple[Any, ...]] = []
+    vectors: list[tuple[Any, ...]] = []
     user: list[tuple[Any, ...]] = []
     system: list[tuple[Any, ...]] = []
     beats: list[dict[str, Any]] = []
@@ -174,6 +175,9 @@ def _insert_children(
         intermediate.extend(
             (trial_id, step, *encode(float(v))) for step, v in trial.intermediate_values.items()
         )
+        vectors.extend(
+            (trial_id, step, s.encode_vector(v)) for step, v in trial.intermediate_vectors.items()
+        )
         user.extend((trial_id, k, attr_to_json(k, v)) for k, v in trial.user_attrs.items())
         system.extend((trial_id, k, attr_to_json(k, v)) for k, v in trial.system_attrs.items())
         if heartbeat_now is not None and trial.state == TrialState.RUNNING:
@@ -184,6 +188,7 @@ def _insert_children(
     _insert_rows(
         conn, s.trial_intermediate_values, ("trial_id", "step", *float_columns), intermediate
     )
+    _insert_rows(conn, s.trial_intermediate_vectors, ("trial_id", "step", "values_json"), vectors)
     _insert_rows(conn, s.trial_user_attrs, _ATTR_COLUMNS, user)
     _insert_rows(conn, s.trial_system_attrs, _ATTR_COLUMNS, system)
     if beats:
