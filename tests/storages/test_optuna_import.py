@@ -121,7 +121,9 @@ def test_postgresql_import_reproduces_every_field(optuna_postgres: str) -> None:
 
 
 def test_postgresql_is_read_in_read_only_transactions(optuna_postgres: str) -> None:
-    with OptunaDatabase(optuna_postgres) as database:
+    # Optuna's URLs often name psycopg2: hpo reads them with its own driver, psycopg 3.
+    psycopg2_url = optuna_postgres.replace("postgresql+psycopg://", "postgresql+psycopg2://")
+    with OptunaDatabase(psycopg2_url) as database:
         with _read_only_connection(database.engine) as conn, pytest.raises(Exception) as error:
             conn.exec_driver_sql("DELETE FROM trial_values")
         assert "read-only" in str(error.value)

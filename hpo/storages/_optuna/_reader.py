@@ -160,6 +160,8 @@ def _read_only_engine(url: str) -> Engine:
             return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
 
         return sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.NullPool)
+    # Optuna URLs often name psycopg2; hpo reads with psycopg 3, its PostgreSQL driver.
+    parsed = parsed.set(drivername="postgresql+psycopg")
     options = "-c default_transaction_read_only=on"
     return sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args={"options": options})
 
