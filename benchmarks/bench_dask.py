@@ -3,7 +3,8 @@
 For each storage (SQLite file, PostgreSQL, the scheduler-held DaskStorage) and each library, a
 study of ``--trials`` trials (200) whose objective suggests two floats and sleeps 50 ms runs on
 a Dask ``LocalCluster`` of one worker process and then of three (one thread each). Timed: the
-wall time of the run, cluster already started and workers warmed up by a short untimed run.
+wall time of the run, on a fresh cluster per run, started and warmed up by a short untimed
+run.
 
 - hpo: ``hpo.integration.dask.optimize(study, objective, n_trials, client=client)``;
 - Optuna: its documented Dask pattern, one ``client.submit(study.optimize, objective,
@@ -16,7 +17,8 @@ the study and opens a new connection to the storage, which makes a 200-trial run
 Writes ``benchmarks/results/dask.md``.
 
 Usage:  python benchmarks/bench_dask.py [--trials 200] [--sleep 0.05]
-        [--storages sqlite postgres dask] [--libraries hpo optuna]
+        [--storages sqlite postgres dask] [--libraries hpo optuna] [--sampler tpe|random]
+        [--output dask.md]
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import load_libraries, markdown_table, write_result
 
 SLEEP = 0.05
+SAMPLER = "tpe"
+OPTUNA_RUN_CAP = 180.0  # seconds
 
 
 def objective(trial: Any) -> float:
@@ -71,7 +75,8 @@ def run(libraries: dict[str, Any], library: str, client: Any, storage: Any, n: i
     import distributed
 
     module = libraries[library]
-    study = module.create_study(storage=storage)
+    sampler = module.samplers.RandomSampler() if SAMPLER == "random" else None
+    study = module.create_study(storage=storage, sampler=sampler)
     start = time.perf_counter()
     if library == "hpo":
         from hpo.integration.dask import optimize
@@ -81,7 +86,8 @@ def run(libraries: dict[str, Any], library: str, client: Any, storage: Any, n: i
         futures = [
             client.submit(study.optimize, objective, n_trials=1, pure=False) for _ in range(n)
         ]
-        distributed.wait(futures)
+        # Bounded: a run that exhausts the database's connections can wait forever.
+        distributed.wait(futures, timeout=OPTUNA_RUN_CAP)
         for future in futures:
             future.result()
     seconds = time.perf_counter() - start
@@ -108,7 +114,7 @@ def measure(
 
 
 def main() -> None:
-    global SLEEP
+    global SLEEP, SAMPLER
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--sleep", type=float, default=0.05)
@@ -121,8 +127,12 @@ def main() -> None:
         default=50,
         help="trials of the Optuna runs (each of its tasks reconnects to the storage: slow)",
     )
+    parser.add_argument(
+        "--sampler", choices=["tpe", "random"], default="tpe", help="random: the Dask layer alone"
+    )
+    parser.add_argument("--output", default="dask.md")
     args = parser.parse_args()
-    SLEEP = args.sleep
+    SLEEP, SAMPLER = args.sleep, args.sampler
     import distributed
 
     libraries = load_libraries(args.libraries)
@@ -136,27 +146,28 @@ def main() -> None:
     times: dict[tuple[str, str, int], float] = {}
     failures: dict[tuple[str, str, int], str] = {}
     try:
-        for n_workers in (1, args.workers):
-            cluster = distributed.LocalCluster(
-                n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-            )
-            client = distributed.Client(cluster)
-            try:
-                for kind in args.storages:
-                    for library in args.libraries:
-                        key = (library, kind, n_workers)
-                        n_trials = args.trials if library == "hpo" else args.optuna_trials
+        for kind in args.storages:
+            for library in args.libraries:
+                for n_workers in (1, args.workers):
+                    key = (library, kind, n_workers)
+                    n_trials = args.trials if library == "hpo" else args.optuna_trials
+                    # A fresh cluster per run: a failed run cannot leave connections behind.
+                    with (
+                        distributed.LocalCluster(
+                            n_workers=n_workers,
+                            threads_per_worker=1,
+                            processes=True,
+                            dashboard_address=":0",
+                        ) as cluster,
+                        distributed.Client(cluster) as client,
+                    ):
                         try:
                             times[key] = measure(libraries, key, client, tmp, server, n_trials)
                         except Exception as e:  # reported in the result; the others still run
                             failures[key] = f"{type(e).__name__}: {e}"
-                            print(f"{key} failed: {e}", flush=True)
-                            client.restart()  # drops the failed run's tasks and connections
+                            print(f"{key} failed: {failures[key]}", flush=True)
                             continue
-                        print(f"{key}: {times[key]:.2f} s", flush=True)
-            finally:
-                client.close()
-                cluster.close()
+                    print(f"{key}: {times[key]:.2f} s", flush=True)
     finally:
         if server is not None:
             server.stop()
@@ -192,13 +203,15 @@ def main() -> None:
                      f"{hpo_s / optuna_s:.2f}"]
                 )  # fmt: skip
     ideal = args.trials * args.sleep
+    sampler_name = "default TPE" if args.sampler == "tpe" else "random"
     optuna_version = libraries["optuna"].__version__ if "optuna" in libraries else "-"
     text = "\n\n".join(
         [
             "# Dask workers: 3 against 1",
             f"{args.trials} trials of an objective that suggests two floats and sleeps "
-            f"{args.sleep * 1000:.0f} ms (default TPE sampler), on a Dask LocalCluster of worker "
-            f"processes with one thread each; cluster started and warmed up before timing. "
+            f"{args.sleep * 1000:.0f} ms ({sampler_name} sampler), on a Dask LocalCluster of "
+            "worker processes with one thread each; a fresh cluster per run, started and warmed "
+            "up before timing. "
             f"The sleeps alone take {ideal:.1f} s on one worker, {ideal / n:.1f} s on {n}. "
             f"hpo: `hpo.integration.dask.optimize`; Optuna {optuna_version}: "
             "one `client.submit(study.optimize, objective, n_trials=1, pure=False)` per trial "
@@ -229,7 +242,7 @@ def main() -> None:
             else "",
         ]
     )
-    path = write_result("dask.md", text)
+    path = write_result(args.output, text)
     print(text)
     print(f"written to {path}")
 
