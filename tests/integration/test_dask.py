@@ -168,7 +168,7 @@ def test_importing_without_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch)
 def test_example_runs_into_its_sqlite_study(tmp_path: Path) -> None:
     script = ROOT / "examples" / "dask_workers.py"
     result = subprocess.run(
-        [sys.executable, str(script), "--trials", "4", "--workers", "2"],
+        [sys.executable, str(script), "--trials", "4", "--workers", "1"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,8 +1,9 @@
 """MPIStudy and MPITrial under a real ``mpirun``: every rank sees rank 0's decisions.
 
-The multi-rank tests run tests/integration/distributed_scripts/run_study.py with ``mpirun -n 2`` or
-``-n 3`` and read what each rank saw. Without ``mpirun`` they skip loudly, except under
-``CI``, where Open MPI is installed and they fail instead.
+The multi-rank tests run tests/integration/distributed_scripts/run_study.py under one
+``mpirun -n 3`` (the example runs under ``-n 2``) and read what each rank saw. Without
+``mpirun`` they skip loudly, except under ``CI``, where Open MPI is installed and they fail
+instead.
 """
 
 from __future__ import annotations
@@ -67,18 +68,18 @@ def results(out_dir: Path, scenario: str, n_processes: int) -> tuple[list[Any], 
 
 
 @pytest.fixture(scope="module")
-def two_ranks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The two-rank scenarios, run once by one ``mpirun -n 2`` (an MPI start costs seconds)."""
-    out_dir = tmp_path_factory.mktemp("mpi2")
-    return run_ranks(out_dir, ["params", "error", "early_return"], 2)
+def three_ranks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every scenario, run once by one ``mpirun -n 3`` (an MPI start costs seconds)."""
+    out_dir = tmp_path_factory.mktemp("mpi3")
+    return run_ranks(out_dir, ["params", "error", "early_return", "caught"], 3)
 
 
 @pytest.mark.slow
-def test_every_rank_sees_rank_zeros_parameters_and_pruning(two_ranks: Path) -> None:
-    records, study = results(two_ranks, "params", 2)
-    rank0, rank1 = records
-    assert rank0["error"] is None and rank1["error"] is None
-    assert rank0["seen"] == rank1["seen"]
+def test_every_rank_sees_rank_zeros_parameters_and_pruning(three_ranks: Path) -> None:
+    records, study = results(three_ranks, "params", 3)
+    rank0, rank1, rank2 = records
+    assert rank0["error"] is None and rank1["error"] is None and rank2["error"] is None
+    assert rank0["seen"] == rank1["seen"] == rank2["seen"]
     trials = study.get_trials(deepcopy=False)
     assert [t.state for t in trials] == [
         TrialState.COMPLETE,
@@ -88,18 +89,20 @@ def test_every_rank_sees_rank_zeros_parameters_and_pruning(two_ranks: Path) -> N
     for record, trial in zip(rank0["seen"], trials):
         assert record["number"] == trial.number
         assert {k: record[k] for k in ("x", "n", "kind")} == trial.params
-    # Trial 1 was pruned at its second report, on both ranks.
+    # Trial 1 was pruned at its second report, on every rank.
     assert [r.get("pruned", False) for r in rank1["seen"]] == [False, True, False]
     assert rank1["seen"][1]["prune_1"] is True
     # Attributes are written once, by rank 0, and read back the same on every rank.
-    assert trials[0].user_attrs == {"rank_count": 2}
-    assert rank1["seen"][0]["user_attrs"] == {"rank_count": 2}
+    assert trials[0].user_attrs == {"rank_count": 3}
+    assert rank2["seen"][0]["user_attrs"] == {"rank_count": 3}
     assert trials[0].intermediate_values == {s: trials[0].params["x"] * s for s in range(3)}
 
 
 @pytest.mark.slow
-def test_an_exception_on_rank_one_reaches_rank_zero_and_fails_the_trial(two_ranks: Path) -> None:
-    records, study = results(two_ranks, "error", 2)
+def test_an_exception_on_rank_one_reaches_rank_zero_and_fails_the_trial(
+    three_ranks: Path,
+) -> None:
+    records, study = results(three_ranks, "error", 3)
     for record in records:
         assert record["error"] == {"type": "ValueError", "message": "boom on rank 1"}
     (trial,) = study.get_trials(deepcopy=False)
@@ -108,8 +111,8 @@ def test_an_exception_on_rank_one_reaches_rank_zero_and_fails_the_trial(two_rank
 
 
 @pytest.mark.slow
-def test_a_caught_exception_on_rank_two_of_three_fails_only_that_trial(tmp_path: Path) -> None:
-    records, study = results(run_ranks(tmp_path, ["caught"], 3), "caught", 3)
+def test_a_caught_exception_on_rank_two_of_three_fails_only_that_trial(three_ranks: Path) -> None:
+    records, study = results(three_ranks, "caught", 3)
     assert all(record["error"] is None for record in records)
     assert records[0]["seen"] == records[1]["seen"] == records[2]["seen"]
     states = [t.state for t in study.get_trials(deepcopy=False)]
@@ -117,8 +120,8 @@ def test_a_caught_exception_on_rank_two_of_three_fails_only_that_trial(tmp_path:
 
 
 @pytest.mark.slow
-def test_a_rank_that_leaves_early_fails_the_trial_on_every_rank(two_ranks: Path) -> None:
-    records, study = results(two_ranks, "early_return", 2)
+def test_a_rank_that_leaves_early_fails_the_trial_on_every_rank(three_ranks: Path) -> None:
+    records, study = results(three_ranks, "early_return", 3)
     for record in records:
         assert record["error"]["type"] == "RuntimeError"
         assert (
