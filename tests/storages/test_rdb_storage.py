@@ -99,8 +99,24 @@ def test_a_database_of_another_program_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32))")
         conn.execute("CREATE TABLE studies (study_id INTEGER)")
+    conn.close()
+    before = path.read_bytes()
     with pytest.raises(StorageVersionError, match="not written by hpo"):
         RDBStorage(f"sqlite:///{path}")
+    # Not even its journal mode (a setting kept in the file) was changed.
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+    assert not (tmp_path / "other.db-wal").exists()
+
+
+def test_hpo_databases_use_the_wal_journal(tmp_path: Path) -> None:
+    path = tmp_path / "hpo.db"
+    RDBStorage(f"sqlite:///{path}").create_new_study(MIN, "s")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
 
 
 def test_an_optuna_database_is_refused_with_a_clear_error(tmp_path: Path) -> None:
@@ -117,8 +133,10 @@ def test_an_optuna_database_is_refused_with_a_clear_error(tmp_path: Path) -> Non
     with pytest.raises(StorageVersionError, match="Optuna database") as raised:
         RDBStorage(f"sqlite:///{path}")
     assert "version_info" in str(raised.value) and "new database" in str(raised.value)
-    with sqlite3.connect(path) as conn:  # nothing was written
+    with sqlite3.connect(path) as conn:  # nothing was written, the journal mode kept
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
     assert tables == {"version_info", "alembic_version", "studies"}
 
 

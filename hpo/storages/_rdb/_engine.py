@@ -516,11 +516,25 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_before_fork, after_in_child=_mark_forked)
 
 
+def _may_switch_to_wal(cursor: Any) -> bool:
+    """Whether the file is empty or hpo's: WAL mode is a setting stored in the file, so a
+    database of another program (refused when its schema is checked) is left as it is."""
+    tables = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master")}
+    if not tables:
+        return True
+    if "version_info" not in tables:
+        return False
+    columns = {row[1] for row in cursor.execute("PRAGMA table_info(version_info)")}
+    return "database_uuid" in columns
+
+
 def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal" and _may_switch_to_wal(cursor):
+            cursor.execute("PRAGMA journal_mode = WAL")
         # In WAL mode NORMAL is safe against application crashes and skips an fsync per commit.
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
