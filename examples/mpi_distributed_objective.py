@@ -1,6 +1,6 @@
 """A data-parallel objective: every MPI process trains on its shard of the data.
 
-Run with:  mpirun -n 2 python examples/mpi_distributed_objective.py [--trials 20]
+Run with:  mpirun -n 2 python examples/mpi_distributed_objective.py [--trials 20] [--epochs 30]
 
 Each trial trains a linear model on the diabetes data set by gradient descent. The rows are
 split between the ranks; each rank computes the gradient of its shard and the ranks sum them
@@ -21,8 +21,6 @@ from sklearn.datasets import load_diabetes
 import hpo
 from hpo.integration import MPIStudy, MPITrial
 
-EPOCHS = 30
-
 
 def load_shard(rank: int, size: int) -> tuple[np.ndarray, ...]:
     """Standardized diabetes data, 80% to train and 20% to validate, rows dealt to ranks."""
@@ -38,6 +36,7 @@ def load_shard(rank: int, size: int) -> tuple[np.ndarray, ...]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--storage", default=None)
     args = parser.parse_args()
 
@@ -51,7 +50,7 @@ def main() -> None:
         l2 = trial.suggest_float("l2", 1e-6, 1.0, log=True)
         weights = np.zeros(X_train.shape[1])
         valid_mse = float("inf")
-        for epoch in range(EPOCHS):
+        for epoch in range(args.epochs):
             local_grad = X_train.T @ (X_train @ weights - y_train)
             grad = comm.allreduce(local_grad) / n_train + l2 * weights
             weights -= lr * grad
@@ -66,7 +65,7 @@ def main() -> None:
     if comm.rank == 0:
         study = hpo.create_study(
             storage=args.storage,
-            pruner=hpo.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5),
+            pruner=hpo.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=args.epochs // 6),
             sampler=hpo.samplers.TPESampler(seed=0),
         )
     MPIStudy(study, comm).optimize(objective, n_trials=args.trials)

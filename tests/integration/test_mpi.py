@@ -20,7 +20,10 @@ import pytest
 
 import hpo
 from hpo.trial import TrialState
-from tests.integration.distributed_support import assert_import_names_extra
+from tests.integration.distributed_support import (
+    assert_import_names_extra,
+    run_once_per_session,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).resolve().parent / "distributed_scripts" / "run_study.py"
@@ -37,7 +40,7 @@ def mpirun_command(n_processes: int) -> list[str]:
     return [mpirun, "--allow-run-as-root", "--oversubscribe", "-n", str(n_processes)]
 
 
-def run_ranks(tmp_path: Path, scenarios: list[str], n_processes: int) -> Path:
+def run_ranks(tmp_path: Path, scenarios: list[str], n_processes: int) -> None:
     """Run scenarios of run_study.py in one ``mpirun``; return the folder of its results."""
     command = mpirun_command(n_processes)
     url = f"sqlite:///{tmp_path / 'mpi.db'}"
@@ -49,7 +52,6 @@ def run_ranks(tmp_path: Path, scenarios: list[str], n_processes: int) -> Path:
         env=mpi_env(),
     )
     assert result.returncode == 0, result.stderr
-    return tmp_path
 
 
 def mpi_env() -> dict[str, str]:
@@ -70,8 +72,10 @@ def results(out_dir: Path, scenario: str, n_processes: int) -> tuple[list[Any], 
 @pytest.fixture(scope="module")
 def three_ranks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every scenario, run once by one ``mpirun -n 3`` (an MPI start costs seconds)."""
-    out_dir = tmp_path_factory.mktemp("mpi3")
-    return run_ranks(out_dir, ["params", "error", "early_return", "caught"], 3)
+    scenarios = ["params", "error", "early_return", "caught"]
+    return run_once_per_session(
+        tmp_path_factory, "mpi3", lambda out_dir: run_ranks(out_dir, scenarios, 3)
+    )
 
 
 @pytest.mark.slow
@@ -179,7 +183,7 @@ def test_example_runs_under_mpirun_with_two_ranks(tmp_path: Path) -> None:
     command = mpirun_command(2)
     script = ROOT / "examples" / "mpi_distributed_objective.py"
     result = subprocess.run(
-        [*command, sys.executable, str(script), "--trials", "8"],
+        [*command, sys.executable, str(script), "--trials", "8", "--epochs", "4"],
         capture_output=True,
         text=True,
         timeout=120,

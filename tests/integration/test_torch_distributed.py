@@ -18,7 +18,10 @@ import pytest
 
 import hpo
 from hpo.trial import TrialState
-from tests.integration.distributed_support import assert_import_names_extra
+from tests.integration.distributed_support import (
+    assert_import_names_extra,
+    run_once_per_session,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).resolve().parent / "distributed_scripts" / "run_study.py"
@@ -33,8 +36,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def two_ranks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every scenario, run once by one group of two gloo processes."""
-    out_dir = tmp_path_factory.mktemp("torch2")
+    """Every scenario, run once per session by one group of two gloo processes."""
+    return run_once_per_session(tmp_path_factory, "torch2", run_group)
+
+
+def run_group(out_dir: Path) -> None:
+    """Run every scenario in two gloo processes that write their records to ``out_dir``."""
     url = f"sqlite:///{out_dir / 'torch.db'}"
     env = {
         **os.environ,
@@ -63,7 +70,6 @@ def two_ranks(tmp_path_factory: pytest.TempPathFactory) -> Path:
             p.wait()
     for p, (_, stderr) in zip(processes, outputs):
         assert p.returncode == 0, stderr
-    return out_dir
 
 
 def results(out_dir: Path, scenario: str) -> tuple[list[Any], hpo.Study]:
