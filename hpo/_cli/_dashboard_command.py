@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from hpo._cli._errors import usage_error
-from hpo._cli._storage import open_storage
+from hpo._cli._storage import open_storage, storage_location
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -58,6 +59,12 @@ def dashboard(args: argparse.Namespace) -> int:
         )
     if args.storage_url:
         args.storage = args.storage_url
+    location = storage_location(args)
+    if location.startswith("sqlite:///"):
+        path = location.removeprefix("sqlite:///").split("?", 1)[0]
+        if path and path != ":memory:" and not os.path.exists(path):
+            # Opening would create an empty database: a typo would show "no study" instead.
+            raise usage_error(f"no SQLite database at {path!r}: check the storage URL.")
     storage = open_storage(args)
     run_server(
         storage,

@@ -77,6 +77,13 @@ def test_cli_refuses_bad_options_before_opening_anything(capsys: Any) -> None:
     assert "cannot tell what storage" in capsys.readouterr().err
 
 
+def test_cli_refuses_a_sqlite_file_that_does_not_exist(tmp_path: Any, capsys: Any) -> None:
+    missing = tmp_path / "typo.db"
+    assert main(["dashboard", f"sqlite:///{missing}"]) == 2
+    assert "no SQLite database at" in capsys.readouterr().err
+    assert not missing.exists()  # nothing was created
+
+
 def test_cli_serves_the_storage_it_is_given(tmp_path: Any, monkeypatch: Any) -> None:
     from hpo._cli import _dashboard_command
 
