@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import pickle
+import re
 import sqlite3
 from pathlib import Path
 
@@ -401,3 +402,33 @@ def test_many_unfinished_trials_are_synced_in_one_read(url: str) -> None:
     trials = storage.get_all_trials(study_id, deepcopy=False)
     done = {t._trial_id: t.values for t in trials if t.state == TrialState.COMPLETE}
     assert done == {trial_id: [float(trial_id)] for trial_id in finished}
+
+
+def test_reading_new_and_unfinished_trials_looks_them_up_by_index(tmp_path: Path) -> None:
+    # A worker's sync reads the trials added since its last read plus the unfinished ones it
+    # knows. On SQLite the query must find them by index, not scan the study's trials (and
+    # every parameter and value row joined to them): at 100,000 trials that scan took 145 ms
+    # per sync, against about 1 ms.
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    from hpo.storages._rdb import _queries
+
+    path = tmp_path / "plan.db"
+    RDBStorage(f"sqlite:///{path}").create_new_study(MIN, "s")
+    compiled = _queries.NEW_AND_UNFINISHED_TRIALS[True].compile(
+        dialect=sqlite_dialect.dialect(), compile_kwargs={"render_postcompile": True}
+    )
+    parameters = {"study_id": 1, "after_number": 10, "unfinished_ids": "[1, 2]"}
+    # A parameter bound twice is numbered (study_id_1); each takes its base name's value.
+    arguments = [parameters[re.sub(r"_\d+$", "", n)] for n in compiled.positiontup or []]
+    with sqlite3.connect(path) as conn:
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {compiled}", arguments)]
+    conn.close()
+    # The old form searched the study's index by study alone: "(study_id=?)", every trial.
+    trial_steps = {step for step in plan if step.startswith(("SCAN trials", "SEARCH trials"))}
+    assert trial_steps == {
+        "SEARCH trials USING COVERING INDEX sqlite_autoindex_trials_1 (study_id=? AND number>?)",
+        "SEARCH trials USING INTEGER PRIMARY KEY (rowid=?)",
+    }, plan
+    scans = [step for step in plan if step.startswith("SCAN") and "VIRTUAL TABLE" not in step]
+    assert scans == [], plan
