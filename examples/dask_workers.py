@@ -12,19 +12,14 @@ continues the same study.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-# examples/distributed.py, beside this file, would shadow the dask.distributed package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+from distributed import Client, LocalCluster
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import cross_val_score
 
-from distributed import Client, LocalCluster  # noqa: E402
-from sklearn.datasets import load_diabetes  # noqa: E402
-from sklearn.linear_model import Ridge  # noqa: E402
-from sklearn.model_selection import cross_val_score  # noqa: E402
-
-import hpo  # noqa: E402
-from hpo.integration import dask as hpo_dask  # noqa: E402
+import hpo
+from hpo.integration import dask as hpo_dask
 
 
 def objective(trial: hpo.Trial) -> float:

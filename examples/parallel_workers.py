@@ -3,9 +3,9 @@
 Each worker is an ordinary process that loads the study and calls ``optimize``; the database
 hands out unique trial numbers and enqueued trials. Run::
 
-    python examples/distributed.py                       # SQLite file in a temporary directory
-    python examples/distributed.py --workers 4 --trials 200
-    python examples/distributed.py --storage postgresql+psycopg://user@localhost/hpo
+    python examples/parallel_workers.py                 # SQLite file in a temporary directory
+    python examples/parallel_workers.py --workers 4 --trials 200
+    python examples/parallel_workers.py --storage postgresql+psycopg://user@localhost/hpo
 
 On several machines, run the worker part (``load_study`` + ``optimize``) on each one with the
 same PostgreSQL URL.
