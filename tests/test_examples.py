@@ -76,3 +76,17 @@ def test_artifacts_uploads_a_file_per_trial_and_downloads_the_best(tmp_path: Pat
     out = _run("artifacts.py", "--trials", "2", cwd=tmp_path)
     assert "10 trials, best trial #" in out
     assert len(list((tmp_path / "artifacts").iterdir())) == 10
+
+
+def test_parallel_workers_share_one_study_with_unique_numbers(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    out = _run(
+        "parallel_workers.py", "--workers", "2", "--trials", "20", "--storage", url, cwd=tmp_path
+    )
+    assert "40 trials by 2 workers" in out, out  # --trials is per worker
+    import hpo
+
+    study = hpo.load_study(study_name="distributed-example", storage=url)
+    assert [t.number for t in study.trials] == list(range(40))
+    assert all(t.state == hpo.trial.TrialState.COMPLETE for t in study.trials)
+    assert re.search(r"best trial #\d+: value \d", out)
