@@ -519,12 +519,18 @@ def test_process_interrupted_optimize_kills_the_child_and_fails_its_trial(
                 return
             time.sleep(0.05)
 
+    # A process started in the background by a non-interactive shell ignores SIGINT: make
+    # Ctrl-C raise KeyboardInterrupt here whatever started the test run.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     watcher = threading.Thread(target=interrupt_once_running, daemon=True)
     watcher.start()
-    with pytest.raises(KeyboardInterrupt):
-        study.optimize(
-            sleeping_forever_objective, n_trials=n_jobs, n_jobs=n_jobs, isolation="process"
-        )
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            study.optimize(
+                sleeping_forever_objective, n_trials=n_jobs, n_jobs=n_jobs, isolation="process"
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     watcher.join()
     assert _states(study) == ["FAIL"] * n_jobs
     assert _reasons(study) == ["KeyboardInterrupt: "] * n_jobs
