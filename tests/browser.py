@@ -17,6 +17,22 @@ import pytest
 
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 
+# The flags of every headless Chromium that tests and benchmarks start; the caller adds the
+# profile directory (``--user-data-dir``) and what its use needs.
+CHROMIUM_FLAGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    # WebGL plots (parallel coordinates, 3-D scatter) draw with the software renderer, which
+    # Chromium no longer falls back to without this flag.
+    "--enable-unsafe-swiftshader",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
 
 def chromium_binary() -> str:
     """Return the path of a Chromium binary, or skip (fail under CI) when there is none."""
@@ -37,17 +53,7 @@ def _run_chromium(url: str, budget_ms: int, extra: list[str]) -> subprocess.Comp
         result = subprocess.run(
             [
                 binary,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                # WebGL plots (parallel coordinates, 3-D scatter) draw with the software
-                # renderer, which Chromium no longer falls back to without this flag.
-                "--enable-unsafe-swiftshader",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
+                *CHROMIUM_FLAGS,
                 f"--user-data-dir={profile}",
                 # Any request for the network goes to a closed port: the page is offline.
                 "--proxy-server=127.0.0.1:9",

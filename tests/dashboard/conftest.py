@@ -15,6 +15,7 @@ import pytest
 import hpo
 from hpo.storages import BaseStorage, InMemoryStorage
 from hpo.trial import TrialState
+from tests.browser import CHROMIUM_FLAGS
 
 EVIL = "<script>alert(1)</script>"
 
@@ -101,19 +102,7 @@ def chrome_driver() -> Any:
     options = webdriver.ChromeOptions()
     options.binary_location = str(chromium)
     profile = tempfile.mkdtemp(prefix="hpo-dashboard-chromium-")
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--enable-unsafe-swiftshader",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1400,1000",
-        f"--user-data-dir={profile}",
-    ):
+    for flag in (*CHROMIUM_FLAGS, "--window-size=1400,1000", f"--user-data-dir={profile}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(driver_path)), options=options)
