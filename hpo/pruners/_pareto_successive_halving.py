@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hpo.pruners._base import BasePruner
 from hpo.pruners._pareto_median import check_multi_objective
 from hpo.pruners._pareto_rules import direction_signs, is_pareto_promotable
-from hpo.pruners._rules import check_int, check_real, rung_step
-from hpo.pruners._successive_halving import shared_resource
+from hpo.pruners._rules import rung_step
+from hpo.pruners._successive_halving import _HalvingSettings, completed_rungs, rung_key
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -22,19 +21,6 @@ RUNG_KEY_PREFIX = "pareto_completed_rung_"
 MIN_RESOURCE_KEY = "pruner:pareto_successive_halving:min_resource"
 _COMPLETE = (TrialState.COMPLETE,)
 _SPECIAL = {"inf": math.inf, "-inf": -math.inf}
-
-
-def rung_key(rung: int) -> str:
-    """Return the trial system attribute that holds a trial's values at rung ``rung``."""
-    return f"{RUNG_KEY_PREFIX}{rung}"
-
-
-def completed_rungs(system_attrs: dict[str, Any]) -> int:
-    """Return how many rungs a trial has completed, from its system attributes."""
-    rung = 0
-    while rung_key(rung) in system_attrs:
-        rung += 1
-    return rung
 
 
 def encode_rung_values(values: Sequence[float]) -> list[float | str]:
@@ -47,7 +33,7 @@ def decode_rung_values(stored: Sequence[float | str]) -> list[float]:
     return [_SPECIAL[v] if isinstance(v, str) else float(v) for v in stored]
 
 
-class ParetoSuccessiveHalvingPruner(BasePruner):
+class ParetoSuccessiveHalvingPruner(_HalvingSettings):
     """Asynchronous successive halving for several objectives, on non-dominated rank.
 
     The rungs of :class:`SuccessiveHalvingPruner` (Li et al., 2020): rung ``k`` is completed at
@@ -97,48 +83,15 @@ class ParetoSuccessiveHalvingPruner(BasePruner):
     """
 
     _supports_multi_objective = True
+    _min_resource_key = MIN_RESOURCE_KEY
 
-    def __init__(
-        self,
-        min_resource: str | float = "auto",
-        reduction_factor: int = 4,
-        min_early_stopping_rate: int = 0,
-        bootstrap_count: int = 0,
-    ) -> None:
-        if min_resource == "auto":
-            self._min_resource: float | None = None
-        else:
-            try:
-                resource = check_real("min_resource", min_resource)
-            except TypeError:
-                raise ValueError(
-                    f"min_resource must be 'auto' or a number >= 1, got {min_resource!r}."
-                ) from None
-            if not resource >= 1:
-                raise ValueError(
-                    f"min_resource must be 'auto' or a number >= 1, got min_resource={resource}."
-                )
-            self._min_resource = resource
-        self._reduction_factor = check_int("reduction_factor", reduction_factor, 2)
-        self._min_early_stopping_rate = check_int(
-            "min_early_stopping_rate", min_early_stopping_rate, 0
-        )
-        self._bootstrap_count = check_int("bootstrap_count", bootstrap_count, 0)
-        self._auto_min_resource: dict[str, float] = {}
-
-    def _resolve_min_resource(self, study: StudyView) -> float | None:
-        if self._min_resource is not None:
-            return self._min_resource
-
-        def estimate() -> float | None:
-            steps = [
-                max(t.intermediate_vectors)
-                for t in study.get_trials(deepcopy=False, states=_COMPLETE)
-                if t.intermediate_vectors
-            ]
-            return float(max(max(steps) // 100, 1)) if steps else None
-
-        return shared_resource(study, MIN_RESOURCE_KEY, self._auto_min_resource, estimate)
+    def _last_complete_step(self, study: StudyView) -> int | None:
+        steps = [
+            max(t.intermediate_vectors)
+            for t in study.get_trials(deepcopy=False, states=_COMPLETE)
+            if t.intermediate_vectors
+        ]
+        return max(steps) if steps else None
 
     def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` should stop at its latest reported step.
@@ -169,7 +122,7 @@ class ParetoSuccessiveHalvingPruner(BasePruner):
             return False
         step = max(vectors)
         rate, factor = self._min_early_stopping_rate, self._reduction_factor
-        rung = completed_rungs(trial.system_attrs)
+        rung = completed_rungs(trial.system_attrs, RUNG_KEY_PREFIX)
         if step < rung_step(min_resource, factor, rate, rung):
             return False
         values = vectors[step]
@@ -179,7 +132,7 @@ class ParetoSuccessiveHalvingPruner(BasePruner):
         own = np.array(values, dtype=float) * signs
         peers = [t for t in study.get_trials(deepcopy=False) if t.number != trial.number]
         while step >= rung_step(min_resource, factor, rate, rung):
-            key = rung_key(rung)
+            key = rung_key(rung, RUNG_KEY_PREFIX)
             study._set_trial_system_attr(trial, key, encode_rung_values(values))
             recorded = [
                 decode_rung_values(stored)
@@ -195,12 +148,3 @@ class ParetoSuccessiveHalvingPruner(BasePruner):
                 return True
             rung += 1
         return False
-
-    def __repr__(self) -> str:
-        resource = "'auto'" if self._min_resource is None else self._min_resource
-        return (
-            f"{type(self).__name__}(min_resource={resource}, "
-            f"reduction_factor={self._reduction_factor}, "
-            f"min_early_stopping_rate={self._min_early_stopping_rate}, "
-            f"bootstrap_count={self._bootstrap_count})"
-        )

@@ -45,6 +45,27 @@ def check_real(name: str, value: object) -> float:
     return float(value)
 
 
+def check_min_resource(value: object) -> float | None:
+    """Return ``None`` for ``"auto"``, else ``value`` as a float if it is a number ``>= 1``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is neither ``"auto"`` nor a number ``>= 1``.
+    """
+    if value == "auto":
+        return None
+    try:
+        resource = check_real("min_resource", value)
+    except TypeError:
+        raise ValueError(f"min_resource must be 'auto' or a number >= 1, got {value!r}.") from None
+    if not resource >= 1:
+        raise ValueError(
+            f"min_resource must be 'auto' or a number >= 1, got min_resource={resource}."
+        )
+    return resource
+
+
 # -- when to check -----------------------------------------------------------------------------
 def is_check_step(
     step: int, reported_steps: Iterable[int], n_warmup_steps: int, interval_steps: int

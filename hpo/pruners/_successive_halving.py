@@ -10,7 +10,7 @@ import numpy as np
 
 from hpo._study_direction import StudyDirection
 from hpo.pruners._base import BasePruner
-from hpo.pruners._rules import check_int, check_real, is_promotable, rung_step
+from hpo.pruners._rules import check_int, check_min_resource, is_promotable, rung_step
 from hpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -21,15 +21,15 @@ MIN_RESOURCE_KEY = "pruner:successive_halving:min_resource"
 _COMPLETE = (TrialState.COMPLETE,)
 
 
-def rung_key(rung: int) -> str:
+def rung_key(rung: int, prefix: str = RUNG_KEY_PREFIX) -> str:
     """Return the trial system attribute that holds a trial's value at rung ``rung``."""
-    return f"{RUNG_KEY_PREFIX}{rung}"
+    return f"{prefix}{rung}"
 
 
-def completed_rungs(system_attrs: dict[str, object]) -> int:
+def completed_rungs(system_attrs: dict[str, object], prefix: str = RUNG_KEY_PREFIX) -> int:
     """Return how many rungs a trial has completed, from its system attributes."""
     rung = 0
-    while rung_key(rung) in system_attrs:
+    while rung_key(rung, prefix) in system_attrs:
         rung += 1
     return rung
 
@@ -84,7 +84,54 @@ def last_step_of_completed(study: StudyView) -> int | None:
     return max(steps) if steps else None  # type: ignore[type-var]
 
 
-class SuccessiveHalvingPruner(BasePruner):
+class _HalvingSettings(BasePruner):
+    """The settings of the successive halving pruners: their checks, ``"auto"`` and repr.
+
+    Subclasses say how to find the largest last step of the COMPLETE trials, from which an
+    ``"auto"`` ``min_resource`` is estimated, and the study system attribute that keeps it.
+    """
+
+    _min_resource_key = MIN_RESOURCE_KEY
+
+    def __init__(
+        self,
+        min_resource: str | float = "auto",
+        reduction_factor: int = 4,
+        min_early_stopping_rate: int = 0,
+        bootstrap_count: int = 0,
+    ) -> None:
+        self._min_resource = check_min_resource(min_resource)
+        self._reduction_factor = check_int("reduction_factor", reduction_factor, 2)
+        self._min_early_stopping_rate = check_int(
+            "min_early_stopping_rate", min_early_stopping_rate, 0
+        )
+        self._bootstrap_count = check_int("bootstrap_count", bootstrap_count, 0)
+        self._auto_min_resource: dict[str, float] = {}
+
+    def _last_complete_step(self, study: StudyView) -> int | None:
+        return last_step_of_completed(study)
+
+    def _resolve_min_resource(self, study: StudyView) -> float | None:
+        if self._min_resource is not None:
+            return self._min_resource
+
+        def estimate() -> float | None:
+            last_step = self._last_complete_step(study)
+            return None if last_step is None else float(max(last_step // 100, 1))
+
+        return shared_resource(study, self._min_resource_key, self._auto_min_resource, estimate)
+
+    def __repr__(self) -> str:
+        resource = "'auto'" if self._min_resource is None else self._min_resource
+        return (
+            f"{type(self).__name__}(min_resource={resource}, "
+            f"reduction_factor={self._reduction_factor}, "
+            f"min_early_stopping_rate={self._min_early_stopping_rate}, "
+            f"bootstrap_count={self._bootstrap_count})"
+        )
+
+
+class SuccessiveHalvingPruner(_HalvingSettings):
     """Asynchronous successive halving (Li et al., 2020, "A System for Massively Parallel
     Hyperparameter Tuning").
 
@@ -126,44 +173,6 @@ class SuccessiveHalvingPruner(BasePruner):
     >>> pruner = hpo.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
     >>> study = hpo.create_study(pruner=pruner)
     """
-
-    def __init__(
-        self,
-        min_resource: str | float = "auto",
-        reduction_factor: int = 4,
-        min_early_stopping_rate: int = 0,
-        bootstrap_count: int = 0,
-    ) -> None:
-        if min_resource == "auto":
-            self._min_resource: float | None = None
-        else:
-            try:
-                resource = check_real("min_resource", min_resource)
-            except TypeError:
-                raise ValueError(
-                    f"min_resource must be 'auto' or a number >= 1, got {min_resource!r}."
-                ) from None
-            if not resource >= 1:
-                raise ValueError(
-                    f"min_resource must be 'auto' or a number >= 1, got min_resource={resource}."
-                )
-            self._min_resource = resource
-        self._reduction_factor = check_int("reduction_factor", reduction_factor, 2)
-        self._min_early_stopping_rate = check_int(
-            "min_early_stopping_rate", min_early_stopping_rate, 0
-        )
-        self._bootstrap_count = check_int("bootstrap_count", bootstrap_count, 0)
-        self._auto_min_resource: dict[str, float] = {}
-
-    def _resolve_min_resource(self, study: StudyView) -> float | None:
-        if self._min_resource is not None:
-            return self._min_resource
-
-        def estimate() -> float | None:
-            last_step = last_step_of_completed(study)
-            return None if last_step is None else float(max(last_step // 100, 1))
-
-        return shared_resource(study, MIN_RESOURCE_KEY, self._auto_min_resource, estimate)
 
     def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` should stop at its latest reported step.
@@ -227,12 +236,3 @@ class SuccessiveHalvingPruner(BasePruner):
                 return True
             rung += 1
         return False
-
-    def __repr__(self) -> str:
-        resource = "'auto'" if self._min_resource is None else self._min_resource
-        return (
-            f"{type(self).__name__}(min_resource={resource}, "
-            f"reduction_factor={self._reduction_factor}, "
-            f"min_early_stopping_rate={self._min_early_stopping_rate}, "
-            f"bootstrap_count={self._bootstrap_count})"
-        )

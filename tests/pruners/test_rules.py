@@ -11,6 +11,7 @@ from hpo.pruners._rules import (
     best_so_far,
     bracket_budgets,
     check_int,
+    check_min_resource,
     check_real,
     has_stagnated,
     is_check_step,
@@ -140,3 +141,11 @@ def test_argument_checks() -> None:
     assert check_real("x", np.float32(0.5)) == 0.5
     with pytest.raises(TypeError, match="x must be a number"):
         check_real("x", "0.5")
+    assert check_min_resource("auto") is None
+    assert check_min_resource(2) == 2.0
+    with pytest.raises(ValueError, match="got 'fast'"):
+        check_min_resource("fast")
+    with pytest.raises(ValueError, match=r"got min_resource=0\.5"):
+        check_min_resource(0.5)
+    with pytest.raises(ValueError, match="got min_resource=nan"):
+        check_min_resource(NAN)
