@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.browser import javascript_errors, render_offline, render_offline_with_console
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _run(script: str, *args: str, cwd: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / script), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+from tests.examples_support import run_example
 
 
 @pytest.mark.slow
 def test_quickstart_runs_on_sqlite_and_writes_plots_and_report(tmp_path: Path) -> None:
-    out = _run("quickstart.py", "--trials", "12", cwd=tmp_path)
+    out = run_example("quickstart.py", "--trials", "12", cwd=tmp_path)
     assert "Best trial: #" in out
     assert (tmp_path / "quickstart.db").exists()
     plots = tmp_path / "hpo_plots"
@@ -60,12 +44,12 @@ def test_quickstart_runs_on_sqlite_and_writes_plots_and_report(tmp_path: Path) -
     assert len(sections) == 5
     assert all('class="main-svg"' in section.split("</section>")[0] for section in sections)
     # A second run continues the same study.
-    out = _run("quickstart.py", "--trials", "3", cwd=tmp_path)
+    out = run_example("quickstart.py", "--trials", "3", cwd=tmp_path)
     assert "15 trials" in out
 
 
 def test_artifacts_uploads_a_file_per_trial_and_downloads_the_best(tmp_path: Path) -> None:
-    out = _run("artifacts.py", "--trials", "8", cwd=tmp_path)
+    out = run_example("artifacts.py", "--trials", "8", cwd=tmp_path)
     assert "8 trials, best trial #" in out
     assert len(list((tmp_path / "artifacts").iterdir())) == 8  # one file per trial
     match = re.search(r"validation error (\d+\.\d+) \(search: (\d+\.\d+)\)", out)
@@ -73,14 +57,14 @@ def test_artifacts_uploads_a_file_per_trial_and_downloads_the_best(tmp_path: Pat
     assert match.group(1) == match.group(2)  # the downloaded model is the best trial's
     assert "coefficients" in (tmp_path / "best_model.json").read_text()
     # A second run continues the study and replaces the downloaded copy.
-    out = _run("artifacts.py", "--trials", "2", cwd=tmp_path)
+    out = run_example("artifacts.py", "--trials", "2", cwd=tmp_path)
     assert "10 trials, best trial #" in out
     assert len(list((tmp_path / "artifacts").iterdir())) == 10
 
 
 def test_parallel_workers_share_one_study_with_unique_numbers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'workers.db'}"
-    out = _run(
+    out = run_example(
         "parallel_workers.py", "--workers", "2", "--trials", "20", "--storage", url, cwd=tmp_path
     )
     assert "40 trials by 2 workers" in out, out  # --trials is per worker

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.examples_support import run_example
 
 
 def _run(script: str, *args: str, cwd: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / script), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    # LightGBM and XGBoost train on one OpenMP thread.
+    return run_example(script, *args, cwd=cwd, env={"OMP_NUM_THREADS": "1"})
 
 
 def _pruned_and_rounds(out: str) -> tuple[int, int, int, int]:
