@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hpo.pruners._peer_step import _PeerStepPruner
 from hpo.pruners._percentile import PercentilePruner
 
 
@@ -48,9 +49,5 @@ class MedianPruner(PercentilePruner):
             50.0, n_startup_trials, n_warmup_steps, interval_steps, n_min_trials=n_min_trials
         )
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(n_startup_trials={self._n_startup_trials}, "
-            f"n_warmup_steps={self._n_warmup_steps}, interval_steps={self._interval_steps}, "
-            f"n_min_trials={self._n_min_trials})"
-        )
+    # The percentile is always 50, so it is left out.
+    __repr__ = _PeerStepPruner.__repr__

@@ -12,13 +12,11 @@ from hpo.pruners._pareto_rules import (
     direction_signs,
     rank_is_worse_than_median,
 )
-from hpo.pruners._rules import check_int, due_check_step
-from hpo.trial import FrozenTrial, TrialState
+from hpo.pruners._peer_step import _PeerStepPruner
 
 if TYPE_CHECKING:
     from hpo._study_protocol import StudyView
-
-_COMPLETE = (TrialState.COMPLETE,)
+    from hpo.trial import FrozenTrial
 
 
 def check_multi_objective(study: StudyView, pruner: BasePruner, single: str) -> None:
@@ -30,7 +28,7 @@ def check_multi_objective(study: StudyView, pruner: BasePruner, single: str) -> 
         )
 
 
-class ParetoMedianPruner(BasePruner):
+class ParetoMedianPruner(_PeerStepPruner):
     """Stop a trial whose non-dominated rank is worse than the median rank of its peers.
 
     The median stopping rule (Golovin et al., 2017) for studies with several objectives, where
@@ -84,19 +82,6 @@ class ParetoMedianPruner(BasePruner):
 
     _supports_multi_objective = True
 
-    def __init__(
-        self,
-        n_startup_trials: int = 5,
-        n_warmup_steps: int = 0,
-        interval_steps: int = 1,
-        *,
-        n_min_trials: int = 1,
-    ) -> None:
-        self._n_startup_trials = check_int("n_startup_trials", n_startup_trials, 0)
-        self._n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps, 0)
-        self._interval_steps = check_int("interval_steps", interval_steps, 1)
-        self._n_min_trials = check_int("n_min_trials", n_min_trials, 1)
-
     def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` should stop at its latest reported step.
 
@@ -119,12 +104,10 @@ class ParetoMedianPruner(BasePruner):
         """
         check_multi_objective(study, self, "MedianPruner")
         vectors = trial.intermediate_vectors
-        step = due_check_step(vectors, self._n_warmup_steps, self._interval_steps)  # type: ignore[arg-type]
-        if step is None:
+        due = self._due_step(study, vectors)
+        if due is None:
             return False
-        completed = study.get_trials(deepcopy=False, states=_COMPLETE)
-        if len(completed) == 0 or len(completed) < self._n_startup_trials:
-            return False
+        step, completed = due
         if np.isnan(vectors[step]).any():
             return True
         signs = direction_signs(study.directions)
@@ -141,10 +124,3 @@ class ParetoMedianPruner(BasePruner):
         if len(peers) < self._n_min_trials:
             return False
         return rank_is_worse_than_median(own, peers)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(n_startup_trials={self._n_startup_trials}, "
-            f"n_warmup_steps={self._n_warmup_steps}, interval_steps={self._interval_steps}, "
-            f"n_min_trials={self._n_min_trials})"
-        )

@@ -8,24 +8,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hpo._study_direction import StudyDirection
-from hpo.pruners._base import BasePruner
-from hpo.pruners._rules import (
-    best_so_far,
-    check_int,
-    check_real,
-    due_check_step,
-    is_worse,
-    percentile_threshold,
-)
-from hpo.trial import FrozenTrial, TrialState
+from hpo.pruners._peer_step import _PeerStepPruner
+from hpo.pruners._rules import best_so_far, check_real, is_worse, percentile_threshold
 
 if TYPE_CHECKING:
     from hpo._study_protocol import StudyView
+    from hpo.trial import FrozenTrial
 
-_COMPLETE = (TrialState.COMPLETE,)
 
-
-class PercentilePruner(BasePruner):
+class PercentilePruner(_PeerStepPruner):
     """Stop a trial whose best intermediate value is worse than a percentile of its peers.
 
     At a checked step, the trial's best reported value so far is compared with the
@@ -86,10 +77,9 @@ class PercentilePruner(BasePruner):
         if not 0.0 <= percentile <= 100.0:
             raise ValueError(f"percentile must be in [0, 100], got percentile={percentile}.")
         self._percentile = percentile
-        self._n_startup_trials = check_int("n_startup_trials", n_startup_trials, 0)
-        self._n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps, 0)
-        self._interval_steps = check_int("interval_steps", interval_steps, 1)
-        self._n_min_trials = check_int("n_min_trials", n_min_trials, 1)
+        super().__init__(
+            n_startup_trials, n_warmup_steps, interval_steps, n_min_trials=n_min_trials
+        )
 
     def prune(self, study: StudyView, trial: FrozenTrial) -> bool:
         """Return whether ``trial`` should stop at its latest reported step.
@@ -107,12 +97,10 @@ class PercentilePruner(BasePruner):
             ``True`` to stop the trial.
         """
         intermediate = trial.intermediate_values
-        step = due_check_step(intermediate, self._n_warmup_steps, self._interval_steps)
-        if step is None:
+        due = self._due_step(study, intermediate)
+        if due is None:
             return False
-        completed = study.get_trials(deepcopy=False, states=_COMPLETE)
-        if len(completed) == 0 or len(completed) < self._n_startup_trials:
-            return False
+        step, completed = due
         if math.isnan(intermediate[step]):
             return True
         maximize = study.direction == StudyDirection.MAXIMIZE
@@ -129,8 +117,4 @@ class PercentilePruner(BasePruner):
         return is_worse(best, threshold, maximize)
 
     def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(percentile={self._percentile}, "
-            f"n_startup_trials={self._n_startup_trials}, n_warmup_steps={self._n_warmup_steps}, "
-            f"interval_steps={self._interval_steps}, n_min_trials={self._n_min_trials})"
-        )
+        return f"{type(self).__name__}(percentile={self._percentile}, {self._settings_repr()})"
