@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hpo._best_trial import check_best_trial
+from hpo.storages._base import check_number_range
 from hpo.storages._rdb import _queries
 from hpo.storages._rdb import _schema as s
 from hpo.storages._rdb._cache import DatabaseCache, StudyCache
@@ -19,7 +20,6 @@ from hpo.storages._rdb._engine import Database
 from hpo.storages._rdb._owned import OwnedTrials
 from hpo.storages._rdb._prepared import Raw
 from hpo.storages._rdb._statements import Statements, args
-from hpo.storages._base import check_number_range
 from hpo.storages._study_record import in_states
 from hpo.trial import FrozenTrial, TrialState
 
