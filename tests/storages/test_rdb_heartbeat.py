@@ -102,7 +102,7 @@ def test_without_heartbeats_no_beat_is_written(url: str) -> None:
 def test_stale_trials_are_those_without_recent_heartbeat(url: str) -> None:
     storage = RDBStorage(url, heartbeat_interval=1, grace_period=10)
     study_id = storage.create_new_study([StudyDirection.MINIMIZE], "stale")
-    silent, _alive, finished = (storage.create_new_trial(study_id) for _ in range(3))
+    silent, alive, finished = (storage.create_new_trial(study_id) for _ in range(3))
     storage.set_trial_state_values(finished, TrialState.COMPLETE, [1.0])
     for trial_id in (silent, finished):
         _age_beat(url, trial_id, 30)
