@@ -9,6 +9,7 @@ trials, per problem, with a two-sided Mann-Whitney U test (p < 0.05, else a tie)
 1,025 trials both variants propose exactly the same points.
 
 Usage:  python benchmarks/bench_tpe_long.py [--trials 5000] [--seeds 5] [--jobs 2]
+        [--problems hartmann6 rosenbrock10 hartmann6_g5 xgb_like_0]
 """
 
 from __future__ import annotations
@@ -78,8 +79,9 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=5000)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--problems", nargs="+", default=CONTINUOUS + DISCRETE)
     args = parser.parse_args()
-    problems = CONTINUOUS + DISCRETE
+    problems = args.problems
     tasks = [
         (problem, variant, seed, args.trials)
         for problem in problems
