@@ -237,8 +237,9 @@ class StudyTrials:
                 return
             self.last_sync = now
             # Each unfinished trial by its number, then the new ones by a range of numbers:
-            # reads that use the (study, number) index, so a sync costs O(changed trials)
-            # also on SQLite, where "number > n OR trial in (...)" scans the whole study.
+            # reads that use the (study, number) index, so a sync costs O(changed trials).
+            # (The storage's own cache does the same for get_all_trials, but answers with a
+            # list of every trial, which this cache would then have to compare in full.)
             read = self.storage.get_trials_by_number_range
             fresh: list[FrozenTrial] = []
             for number in sorted(self.signatures):
